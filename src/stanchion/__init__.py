@@ -1,0 +1,1 @@
+"""Stanchion: the IT operations platform."""

@@ -1,0 +1,2 @@
+def create_directory(rng, ctx, options):
+    """Placeholder replaced below."""

@@ -1,0 +1,54 @@
+"""Roles and the permissions each grants.
+
+A user has one role. Permissions are ``"<model>.<action>"`` strings; views
+and API viewsets name the permission each action needs, and querysets narrow
+what the holder sees (a requester sees only their own records).
+"""
+
+from stanchion.core.choices import ChoiceSet
+
+
+class Role(ChoiceSet):
+    CHOICES = (
+        ("requester", "Requester", "grey"),
+        ("agent", "Agent", "blue"),
+        ("team_manager", "Team manager", "teal"),
+        ("change_approver", "Change approver", "purple"),
+        ("it_admin", "IT administrator", "red"),
+        ("auditor", "Auditor", "amber"),
+    )
+
+
+_DIRECTORY_READ = {"person.view", "team.view", "location.view", "department.view"}
+_OWN = {"apitoken.view", "apitoken.add", "apitoken.delete"}
+
+_AGENT = _DIRECTORY_READ | _OWN | {"teammembership.view"}
+_ADMIN_WRITE = {
+    f"{model}.{action}"
+    for model in ("person", "team", "teammembership", "location", "department", "user")
+    for action in ("add", "change", "delete")
+}
+
+PERMISSIONS = {
+    # Requesters see their own person record and manage their own tokens.
+    Role.REQUESTER: {"person.view"} | _OWN,
+    Role.AGENT: _AGENT,
+    Role.TEAM_MANAGER: _AGENT | {"teammembership.add", "teammembership.delete", "user.view"},
+    Role.CHANGE_APPROVER: _AGENT,
+    Role.IT_ADMIN: _AGENT | _ADMIN_WRITE | {"user.view", "auditentry.view", "apitoken.view_all"},
+    # Auditors read everything, including the audit trail, and write nothing
+    # but their own API tokens.
+    Role.AUDITOR: _AGENT | {"user.view", "auditentry.view", "apitoken.view_all"},
+}
+
+STAFF_ROLES = {r for r in Role.values() if r != Role.REQUESTER}
+
+
+def has_perm(user, permission):
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return permission in PERMISSIONS.get(user.role, set())
+
+
+def is_staff_role(user):
+    return bool(user and user.is_authenticated and user.role in STAFF_ROLES)

@@ -1,0 +1,38 @@
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework import permissions
+
+from stanchion.accounts.choices import TokenScope
+from stanchion.accounts.roles import has_perm
+
+
+class RolePermission(permissions.BasePermission):
+    """Every viewset names the permission each action needs in
+    ``permissions``; an action without one is a configuration error, not an
+    open door. Read-only tokens may only read."""
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        token = request.auth
+        if (
+            token is not None
+            and getattr(token, "scope", None) == TokenScope.READ
+            and request.method not in permissions.SAFE_METHODS
+        ):
+            self.message = "This API token is read-only."
+            return False
+        needed = self.required(view)
+        return needed is None or has_perm(user, needed)
+
+    @staticmethod
+    def required(view):
+        table = getattr(view, "permissions", None)
+        action = getattr(view, "action", None) or view.request.method.lower()
+        if table is None or action not in table:
+            raise ImproperlyConfigured(
+                f"{type(view).__name__} does not say which permission '{action}' needs."
+            )
+        return table[action]

@@ -1,0 +1,30 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import APIRootView, DefaultRouter
+
+from stanchion.accounts.api import views as accounts
+from stanchion.core.audit_api import AuditEntryViewSet
+
+
+class ApiRoot(APIRootView):
+    """The API's endpoints. Authenticate with `Authorization: Bearer <token>`."""
+
+    permissions = {"get": None, "head": None, "options": None}
+
+
+router = DefaultRouter()
+router.APIRootView = ApiRoot
+router.register("people", accounts.PersonViewSet)
+router.register("teams", accounts.TeamViewSet)
+router.register("team-memberships", accounts.TeamMembershipViewSet)
+router.register("users", accounts.UserViewSet)
+router.register("locations", accounts.LocationViewSet)
+router.register("departments", accounts.DepartmentViewSet)
+router.register("tokens", accounts.ApiTokenViewSet)
+router.register("audit", AuditEntryViewSet)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]
