@@ -1,0 +1,68 @@
+"""Fixtures shared by every test module.
+
+The suite runs on SQLite by default and on PostgreSQL when
+STANCHION_DATABASE_URL points at one (``make test`` does both when
+STANCHION_TEST_POSTGRES_URL is set). Tests that only make sense on one
+database use the ``postgres`` marker or the ``on_postgres`` fixture.
+"""
+
+import itertools
+import os
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from stanchion.accounts import services
+from stanchion.accounts.roles import Role
+
+# Playwright's sync API runs an event loop in the test thread; Django's
+# guard against ORM calls from async code must not fire for the test's own
+# fixtures around it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+_numbers = itertools.count(1)
+
+
+def pytest_collection_modifyitems(config, items):
+    on_pg = os.environ.get("STANCHION_DATABASE_URL", "").startswith("postgres")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set STANCHION_DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords and not on_pg:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role="agent", **fields) -> a saved User with a unique email."""
+
+    def make(role=Role.AGENT, **fields):
+        n = next(_numbers)
+        fields.setdefault("email", f"{role.replace('_', '-')}{n}@example.com")
+        fields.setdefault("full_name", f"{role.replace('_', ' ').title()} {n}")
+        return services.create_user(actor=None, role=role, **fields)
+
+    return make
+
+
+@pytest.fixture
+def api_client(db):
+    """api_client(user, scope="write") -> an APIClient sending that user's new token."""
+
+    def client_for(user, scope="write"):
+        _, raw = services.issue_token(actor=user, user=user, name="test token", scope=scope)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(Role.IT_ADMIN, password="Correct-Horse-42")
