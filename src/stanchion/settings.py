@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves /static/ from the apps' static folders, with or without DEBUG, so
+    # the product runs in closed networks with no CDN and no collectstatic.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "stanchion.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,6 +177,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "uploads"
 MEDIA_URL = "/media/"
 
