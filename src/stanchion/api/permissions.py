@@ -30,9 +30,27 @@ class RolePermission(permissions.BasePermission):
     @staticmethod
     def required(view):
         table = getattr(view, "permissions", None)
-        action = getattr(view, "action", None) or view.request.method.lower()
+        action = _action_of(view, table or {})
         if table is None or action not in table:
             raise ImproperlyConfigured(
                 f"{type(view).__name__} does not say which permission '{action}' needs."
             )
         return table[action]
+
+
+# OPTIONS runs as the "metadata" action, and DRF's metadata probes PUT/POST
+# under it: such requests need the permission of the action they describe.
+_WRITE_ACTIONS = {"post": "create", "put": "update", "patch": "partial_update", "delete": "destroy"}
+
+
+def _action_of(view, table):
+    action = getattr(view, "action", None)
+    if action and action != "metadata":
+        return action
+    method = view.request.method.lower()
+    detail = getattr(view, "detail", None)
+    if method in table or detail is None:
+        return method
+    if method in _WRITE_ACTIONS:
+        return _WRITE_ACTIONS[method]
+    return "retrieve" if detail else "list"

@@ -4,8 +4,8 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from stanchion.core.api import StanchionViewSet
-from stanchion.core.services import creator
+from stanchion.core.api import StanchionViewSet, crud_permissions
+from stanchion.core.services import creator, update_fields
 
 from .. import services
 from ..filtersets import (
@@ -19,21 +19,10 @@ from ..models import ApiToken, Department, Location, Person, Team, TeamMembershi
 from . import serializers
 
 
-def crud(model):
-    return {
-        "list": f"{model}.view",
-        "retrieve": f"{model}.view",
-        "create": f"{model}.add",
-        "update": f"{model}.change",
-        "partial_update": f"{model}.change",
-        "destroy": f"{model}.delete",
-    }
-
-
 class LocationViewSet(StanchionViewSet):
     queryset = Location.objects.all()
     serializer_class = serializers.LocationSerializer
-    permissions = crud("location")
+    permissions = crud_permissions("location")
     create_service = staticmethod(creator(Location))
     ordering_fields = ["name", "id"]
     filterset_fields = ["country"]
@@ -42,7 +31,7 @@ class LocationViewSet(StanchionViewSet):
 class DepartmentViewSet(StanchionViewSet):
     queryset = Department.objects.all()
     serializer_class = serializers.DepartmentSerializer
-    permissions = crud("department")
+    permissions = crud_permissions("department")
     create_service = staticmethod(creator(Department))
     ordering_fields = ["name", "id"]
 
@@ -50,7 +39,7 @@ class DepartmentViewSet(StanchionViewSet):
 class PersonViewSet(StanchionViewSet):
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
-    permissions = crud("person")
+    permissions = crud_permissions("person")
     create_service = staticmethod(services.create_person)
     filterset_class = PersonFilterSet
     ordering_fields = ["name", "email", "employee_id", "created_at", "id"]
@@ -59,7 +48,7 @@ class PersonViewSet(StanchionViewSet):
 class TeamViewSet(StanchionViewSet):
     queryset = Team.objects.prefetch_related("members")
     serializer_class = serializers.TeamSerializer
-    permissions = crud("team")
+    permissions = crud_permissions("team")
     create_service = staticmethod(services.create_team)
     filterset_class = TeamFilterSet
     ordering_fields = ["name", "tier", "id"]
@@ -91,7 +80,7 @@ class TeamMembershipViewSet(StanchionViewSet):
 class UserViewSet(StanchionViewSet):
     queryset = User.objects.select_related("person")
     serializer_class = serializers.UserSerializer
-    permissions = {**crud("user"), "me": None}
+    permissions = {**crud_permissions("user"), "me": None}
     filterset_class = UserFilterSet
     ordering_fields = ["full_name", "email", "id"]
 
@@ -102,7 +91,7 @@ class UserViewSet(StanchionViewSet):
 
     def perform_versioned_update(self, instance, data, expected_version):
         password = data.pop("password", None)
-        user = services.update_fields(
+        user = update_fields(
             instance, data, actor=self.request.user, expected_version=expected_version
         )
         if password:
@@ -114,7 +103,7 @@ class UserViewSet(StanchionViewSet):
         # keep pointing at them.
         if instance.pk == self.request.user.pk:
             raise ValidationError("You cannot deactivate yourself.")
-        services.update_fields(
+        update_fields(
             instance,
             {"is_active": False},
             actor=self.request.user,
