@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "stanchion.core",
     "stanchion.accounts",
+    "stanchion.catalog",
     "stanchion.api",
     "stanchion.web",
 ]

@@ -20,18 +20,27 @@ class Role(ChoiceSet):
 
 
 _DIRECTORY_READ = {"person.view", "team.view", "location.view", "department.view"}
+# The service catalog: employees browse what they can ask for; IT sees the
+# whole portfolio, its calendars and SLA/OLA policies.
+_CATALOG_MODELS = (
+    "service", "servicedependency", "servicelink", "catalogitem", "fulfilmenttasktemplate",
+    "businesscalendar", "slapolicy", "olapolicy",
+)
+_CATALOG_READ = {f"{model}.view" for model in _CATALOG_MODELS}
+_PORTAL_READ = {"service.view", "catalogitem.view"}
 _OWN = {"apitoken.view", "apitoken.add", "apitoken.delete"}
 
-_AGENT = _DIRECTORY_READ | _OWN | {"teammembership.view"}
+_AGENT = _DIRECTORY_READ | _CATALOG_READ | _OWN | {"teammembership.view"}
 _ADMIN_WRITE = {
     f"{model}.{action}"
-    for model in ("person", "team", "teammembership", "location", "department", "user")
+    for model in ("person", "team", "teammembership", "location", "department", "user",
+                  *_CATALOG_MODELS)
     for action in ("add", "change", "delete")
 }
 
 PERMISSIONS = {
     # Requesters see their own person record and manage their own tokens.
-    Role.REQUESTER: {"person.view"} | _OWN,
+    Role.REQUESTER: {"person.view"} | _PORTAL_READ | _OWN,
     Role.AGENT: _AGENT,
     Role.TEAM_MANAGER: _AGENT | {"teammembership.add", "teammembership.delete", "user.view"},
     Role.CHANGE_APPROVER: _AGENT,

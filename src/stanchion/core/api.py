@@ -43,6 +43,19 @@ class StanchionSerializer(serializers.ModelSerializer):
         return super().to_internal_value(data)
 
 
+_ACTION_VERBS = {
+    "list": "view", "retrieve": "view", "create": "add", "update": "change",
+    "partial_update": "change", "destroy": "delete",
+}
+
+
+def crud_permissions(model, *, writable=("create", "update", "partial_update", "destroy")):
+    """The usual permission table of a viewset: ``<model>.view`` to read,
+    ``.add``/``.change``/``.delete`` for the writable actions."""
+    actions = ("list", "retrieve", *writable)
+    return {action: f"{model}.{_ACTION_VERBS[action]}" for action in actions}
+
+
 _IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
