@@ -475,8 +475,8 @@ def create_catalog(rng, ctx, options):
     ctx.update(calendars=calendars, services=svcs, catalog_items=items)
     ctx["summary"].extend(
         [
-            ("business calendars", len(calendars)),
-            ("services", len(svcs)),
+            ("Business calendars", len(calendars)),
+            ("Services", len(svcs)),
             ("Catalog items", len(items)),
         ]
     )
