@@ -1,2 +1,0 @@
-def create_directory(rng, ctx, options):
-    """Placeholder replaced below."""
