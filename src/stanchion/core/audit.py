@@ -76,6 +76,17 @@ def _hash_of(entry):
     )
 
 
+def _locked_head():
+    # The migration creates the head; a flushed database (tests, a restore
+    # into an empty schema) gets it back on the first append.
+    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    return head
+
+
+def read_head():
+    return AuditHead.objects.filter(pk=1).first() or AuditHead(pk=1)
+
+
 def append(*, action, model, object_id, object_repr, changes):
     ctx = context.current()
     user = ctx.current_user()
@@ -92,7 +103,7 @@ def append(*, action, model, object_id, object_repr, changes):
         "changes": to_json_value(changes),
     }
     with transaction.atomic():
-        head = AuditHead.objects.select_for_update().get(pk=1)
+        head = _locked_head()
         seq = head.last_seq + 1
         digest = entry_hash(seq=seq, prev_hash=head.last_hash, **fields)
         entry = AuditEntry.objects.create(seq=seq, prev_hash=head.last_hash, hash=digest, **fields)
@@ -110,8 +121,12 @@ class Problem:
 
 
 def verify():
-    """Walk the whole chain; return the problems found (empty when intact)."""
-    head = AuditHead.objects.get(pk=1)
+    """Walk the whole chain; return the problems found (empty when intact).
+
+    Entries appended while the walk runs are fine: the head is read again at
+    the end, and only entries past that tip count as forged.
+    """
+    head = read_head()
     problems = []
     expected_seq, prev_hash = head.base_seq + 1, head.base_hash
     entries = AuditEntry.objects.filter(seq__gt=head.base_seq).order_by("seq")
@@ -138,12 +153,23 @@ def verify():
             )
         expected_seq, prev_hash = entry.seq + 1, entry.hash
     last_seq = expected_seq - 1
+    tip = read_head()
     if last_seq < head.last_seq:
         problems.append(
             Problem(last_seq + 1, f"missing (entries #{last_seq + 1}-#{head.last_seq} deleted)")
         )
-    elif last_seq == head.last_seq and prev_hash != head.last_hash:
-        problems.append(Problem(last_seq, "does not match the recorded tip of the chain"))
+    elif last_seq > tip.last_seq:
+        problems.append(
+            Problem(
+                tip.last_seq + 1,
+                f"entries #{tip.last_seq + 1}-#{last_seq} lie beyond the recorded tip "
+                "of the chain (written outside the audit trail)",
+            )
+        )
+    else:
+        recorded = tip if last_seq == tip.last_seq else head
+        if last_seq == recorded.last_seq and prev_hash != recorded.last_hash:
+            problems.append(Problem(last_seq, "does not match the recorded tip of the chain"))
     return problems
 
 
@@ -156,7 +182,7 @@ def prune(*, now=None):
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.AUDIT_RETENTION_DAYS)
     with transaction.atomic():
-        head = AuditHead.objects.select_for_update().get(pk=1)
+        head = _locked_head()
         # Only a prefix of the chain may go: stop at the first entry that is
         # still inside the retention period.
         first_kept = (

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from stanchion.core import audit
-from stanchion.core.models import AuditHead
 
 
 class Command(BaseCommand):
@@ -16,7 +15,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Pruned {deleted} audit entries older than the retention period.")
             return
         problems = audit.verify()
-        head = AuditHead.objects.get(pk=1)
+        head = audit.read_head()
         if problems:
             for problem in problems:
                 self.stderr.write(f"TAMPERED {problem}")
