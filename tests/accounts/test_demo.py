@@ -6,11 +6,13 @@ from collections import Counter
 
 import pytest
 from django.db import transaction
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stanchion.accounts.demo.names import email_part
 from stanchion.accounts.demo.plan import _Planner, allocate, plan_company
 from stanchion.accounts.models import Person, Team
-from stanchion.core.demo import run_demo
+from stanchion.core.demo import MIN_EMPLOYEES, run_demo
 from stanchion.core.registry import registry
 
 SMALL = 120
@@ -102,3 +104,34 @@ def test_email_collisions_get_a_number():
     assert planner.email_for("Anna", "Müller") == "anna.mueller@northwind.example"
     assert planner.email_for("Anna", "Müller") == "anna.mueller2@northwind.example"
     assert planner.email_for("Anna", "Mueller") == "anna.mueller3@northwind.example"
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(), employees=st.integers(min_value=MIN_EMPLOYEES, max_value=3000))
+def test_every_plan_is_a_well_formed_company(seed, employees):
+    plan = plan_company(random.Random(seed), employees)
+    people = plan.people
+    assert len(people) == employees
+    assert [p.manager for p in people].count(None) == 1
+    # Managers are listed before their reports, so there can be no cycle.
+    assert all(p.manager is None or p.manager < p.index for p in people)
+    assert len({p.email for p in people}) == employees
+    assert len({p.employee_id for p in people}) == employees
+    assert len(plan.teams) == 12
+    for team in plan.teams:
+        assert 3 <= len(set(team.agents)) == len(team.agents) <= 8
+        assert team.lead not in team.agents
+        assert all(people[i].department == "IT" for i in [team.lead, *team.agents])
+    login_people = [login.person for login in plan.logins]
+    assert len(set(login_people)) == len(login_people)
+    assert {login.role for login in plan.logins} == {
+        "requester",
+        "agent",
+        "team_manager",
+        "change_approver",
+        "it_admin",
+        "auditor",
+    }
+    assert all(people[i].status == "active" for i in login_people)
+    with_reports = {p.manager for p in people}
+    assert all(people[i].status == "active" for i in with_reports if i is not None)
