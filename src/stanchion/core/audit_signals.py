@@ -32,7 +32,8 @@ def _label(instance):
 
 
 def _shown(instance, field, value):
-    if field.name in instance.AUDIT_REDACT:
+    # An empty value is shown as empty: that it was set is what matters.
+    if field.name in instance.AUDIT_REDACT and value not in (None, ""):
         return REDACTED
     return value
 

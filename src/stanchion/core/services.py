@@ -81,9 +81,20 @@ def update_fields(instance, changes, *, actor, expected_version):
     unknown = set(changes) - {f.name for f in locked._meta.concrete_fields if f.editable}
     if unknown:
         raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
+    # Nothing really changes: no new version, no audit entry.
+    if all(_unchanged(locked, name, value) for name, value in changes.items()):
+        return locked
     for name, value in changes.items():
         setattr(locked, name, value)
     return save_validated(locked)
+
+
+def _unchanged(instance, name, value):
+    field = instance._meta.get_field(name)
+    if field.is_relation:
+        # Compare by key: the caller may pass an instance or its id.
+        return getattr(instance, field.attname) == getattr(value, "pk", value)
+    return getattr(instance, name) == value
 
 
 @service
