@@ -153,6 +153,10 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("LOGIN_LOCKOUT_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The login form's field is "username" (Django's AuthenticationForm) even
+# though it holds the email; axes would otherwise look for "email", find
+# nothing, and never lock the account.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
