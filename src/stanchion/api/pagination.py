@@ -1,4 +1,5 @@
 from rest_framework import pagination
+from rest_framework.exceptions import NotFound, ValidationError
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -8,3 +9,12 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def decode_cursor(self, request):
+        # A mangled cursor is bad input naming its parameter, not a missing page.
+        try:
+            return super().decode_cursor(request)
+        except NotFound as error:
+            raise ValidationError(
+                {self.cursor_query_param: ["Invalid cursor: use the next/previous links."]}
+            ) from error

@@ -16,7 +16,8 @@ class RolePermission(permissions.BasePermission):
         user = request.user
         if not user or not user.is_authenticated:
             return False
-        if not hasattr(view, request.method.lower()):
+        method = request.method.lower()
+        if method not in view.http_method_names or not hasattr(view, method):
             # No handler for this method here: dispatch answers 405.
             return True
         token = request.auth

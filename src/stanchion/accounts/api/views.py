@@ -87,6 +87,7 @@ class UserViewSet(StanchionViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)
+        data.setdefault("role", User._meta.get_field("role").default)
         serializer.instance = services.create_user(actor=self.request.user, **data)
 
     def perform_versioned_update(self, instance, data, expected_version):
