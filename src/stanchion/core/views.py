@@ -251,6 +251,12 @@ class ObjectEditView(ModelViewMixin, View):
     def get_form(self, data=None, instance=None):
         return self.form_class(data=data, instance=instance)
 
+    @staticmethod
+    def tidy_blank_choices(form):
+        for field in form.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label == BLANK_LABEL:
+                field.empty_label = "—"
+
     def create(self, form):
         return self.create_service(actor=self.request.user, **form.cleaned_data)
 
@@ -258,8 +264,8 @@ class ObjectEditView(ModelViewMixin, View):
         return reverse(self.detail_url_name, args=[obj.pk])
 
     def render_form(self, form, obj=None, version=None, conflict=None, status=200):
-        verb = "New" if obj is None else "Edit"
-        title = f"{verb} {self.model._meta.verbose_name}" if obj is None else f"Edit {obj}"
+        self.tidy_blank_choices(form)
+        title = f"New {self.model._meta.verbose_name}" if obj is None else f"Edit {obj}"
         context = self.context(
             form=form,
             object=obj,

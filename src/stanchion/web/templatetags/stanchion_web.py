@@ -1,7 +1,12 @@
 """Template helpers shared by every page: status badges and permission checks."""
 
+import functools
+
 from django import template
+from django.apps import apps
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 
 from stanchion.accounts.roles import has_perm
 from stanchion.core.choices import ChoiceSet
@@ -66,3 +71,28 @@ def duration(value):
     hours, rest = divmod(minutes, 60)
     text = f"{hours} hour{'s' if hours != 1 else ''}"
     return f"{text} {rest} minutes" if rest else text
+
+
+@functools.cache
+def _record_type(label):
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return label.split(".", 1)[-1]
+    return str(model._meta.verbose_name)
+
+
+@register.filter
+def record_type(label):
+    """ "accounts.teammembership" -> "team membership" (the model's own name)."""
+    return _record_type(label)
+
+
+@register.filter
+def ago(moment):
+    """ "just now", "5 minutes ago": a past time relative to now."""
+    if moment is None:
+        return ""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(moment)} ago"
