@@ -37,13 +37,14 @@ def _build(calendar_id, version, saved_at):
     from .models import BusinessCalendar
 
     calendar = BusinessCalendar.objects.get(pk=calendar_id)
+    if calendar.is_24x7:
+        # Always open means always: holidays and closures do not apply.
+        return EngineCalendar.twenty_four_seven(calendar.time_zone)
     closed = closed_dates(
         calendar.holiday_country,
         calendar.holiday_subdivision,
         calendar.closures.values_list("date", "name"),
     )
-    if calendar.is_24x7:
-        return EngineCalendar.twenty_four_seven(calendar.time_zone, closed_dates=closed)
     week = calendar.intervals.order_by("weekday", "start").values_list("weekday", "start", "end")
     return EngineCalendar(calendar.time_zone, engine_intervals(week), closed_dates=closed)
 

@@ -60,6 +60,7 @@ from stanchion.catalog.slaclock_explain import (
     CountedInterval,
     Explanation,
     PauseExcluded,
+    _seconds,
     explain,
 )
 
@@ -98,16 +99,7 @@ def due(
 def elapsed(calendar: BusinessCalendar, start: datetime, at: datetime, pauses=()) -> timedelta:
     """Business time between ``start`` and ``at``, excluding pauses; zero if ``at <= start``."""
     s, a = _to_us(start, "start"), _to_us(at, "at")
-    merged = _pauses_us(pauses, s) if pauses else ()
-    if a <= s:
-        return timedelta(0)
-    total = calendar._offset(a) - calendar._offset(s)
-    for p_start, p_end in merged:
-        if p_start >= a:
-            break
-        stop = a if p_end is None or p_end > a else p_end
-        total -= calendar._offset(stop) - calendar._offset(p_start)
-    return _US * total
+    return _US * calendar._elapsed_us(s, a, _pauses_us(pauses, s) if pauses else ())
 
 
 @dataclass(frozen=True)
@@ -115,10 +107,10 @@ class ClockStatus:
     """An SLA clock at one instant.
 
     ``remaining`` is business time: zero at the due instant, negative once breached (how much
-    business time past due). ``percent`` is ``elapsed / duration * 100`` (100.0 for a zero
-    duration). ``level`` is ``"ok"``, ``"warning"`` from 75 % or ``"breached"`` from 100 %.
-    ``paused`` tells whether a pause covers ``at``. ``due`` is ``None`` while an open-ended pause
-    holds the clock short of its target.
+    business time past due). ``percent`` is ``elapsed / duration * 100`` (for a zero duration,
+    100.0 from the start on). ``level`` is ``"ok"``, ``"warning"`` from 75 % or ``"breached"``
+    from 100 % (from the due instant on). ``paused`` tells whether a pause covers ``at``. ``due``
+    is ``None`` while an open-ended pause holds the clock short of its target.
     """
 
     due: datetime | None
@@ -130,10 +122,11 @@ class ClockStatus:
     paused: bool
 
     def as_dict(self) -> dict:
+        """JSON-ready, in the same shape as :meth:`Explanation.as_dict`."""
         return {
             "due": None if self.due is None else self.due.isoformat(),
-            "elapsed_seconds": self.elapsed.total_seconds(),
-            "remaining_seconds": self.remaining.total_seconds(),
+            "elapsed_seconds": _seconds(self.elapsed),
+            "remaining_seconds": _seconds(self.remaining),
             "breached": self.breached,
             "percent": self.percent,
             "level": self.level,
@@ -145,26 +138,26 @@ def status(
     calendar: BusinessCalendar, start: datetime, duration: timedelta, at: datetime, pauses=()
 ) -> ClockStatus:
     """Where the clock for a target of ``duration`` from ``start`` stands at ``at``."""
-    spent = elapsed(calendar, start, at, pauses)
-    due_at = due(calendar, start, duration, pauses)
-    a = _to_us(at, "at")
-    paused = any(
-        p_start <= a and (p_end is None or a < p_end)
-        for p_start, p_end in _pauses_us(pauses, _to_us(start, "start"))
-    )
+    s, a, d = _to_us(start, "start"), _to_us(at, "at"), _duration_us(duration)
+    merged = _pauses_us(pauses, s) if pauses else []
+    spent = _US * calendar._elapsed_us(s, a, merged)
+    due_us = calendar._due_us(s, d, merged)
+    paused = any(p_start <= a and (p_end is None or a < p_end) for p_start, p_end in merged)
+    # Breached from the due instant on; for a zero duration, that is the start itself.
+    breached = due_us is not None and a >= due_us
     # Compare integers, not the float percentage, so 75 % and 100 % are exact thresholds.
-    if spent >= duration:
+    if breached:
         level = "breached"
-    elif spent * 4 >= duration * 3:
+    elif duration and spent * 4 >= duration * 3:
         level = "warning"
     else:
         level = "ok"
     return ClockStatus(
-        due=due_at,
+        due=None if due_us is None else _from_us(due_us),
         elapsed=spent,
         remaining=duration - spent,
-        breached=spent >= duration,
-        percent=spent / duration * 100 if duration else 100.0,
+        breached=breached,
+        percent=spent / duration * 100 if duration else 100.0 * breached,
         level=level,
         paused=paused,
     )

@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = ["BusinessCalendar", "WeeklyInterval"]
@@ -27,8 +28,10 @@ _DAY_US = 86_400_000_000
 _WEEK_US = 7 * _DAY_US
 _MIN_US = (datetime.min.replace(tzinfo=UTC) - _EPOCH) // _US
 _MAX_US = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _US
-# Give up on a due date this far beyond its start: only a calendar closed for a century gets here.
+# Refuse due dates this far beyond their start: only a calendar closed for a century gets here,
+# and searching on would expand the calendar towards year 9999.
 _SEARCH_LIMIT_US = 100 * 366 * _DAY_US
+_TOO_LITTLE_TIME = "no due date within 100 years: the calendar has too little working time"
 _INITIAL_DAYS = 64
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -51,9 +54,10 @@ def _from_us(us: int) -> datetime:
 def _duration_us(duration: timedelta) -> int:
     if not isinstance(duration, timedelta):
         raise ValueError(f"duration must be a datetime.timedelta, got {duration!r}")
-    if duration < timedelta(0):
+    us = duration // _US
+    if us < 0:
         raise ValueError(f"duration must not be negative, got {duration}")
-    return duration // _US
+    return us
 
 
 def _time_us(value: time) -> int:
@@ -91,7 +95,11 @@ class WeeklyInterval:
         return start, end if end > start else end + _DAY_US
 
     def __str__(self):
-        return f"{_WEEKDAYS[self.weekday]} {self.start:%H:%M}-{self.end:%H:%M}"
+        return f"{_WEEKDAYS[self.weekday]} {_clock(self.start)}-{_clock(self.end)}"
+
+
+def _clock(value: time) -> str:
+    return value.isoformat() if value.second or value.microsecond else f"{value:%H:%M}"
 
 
 def _check_overlaps(weekly: tuple[WeeklyInterval, ...]) -> None:
@@ -143,7 +151,8 @@ class BusinessCalendar:
 
     ``closed_dates`` are dates in the calendar's zone, either a set or a mapping of date to name
     (a ``holidays`` object is such a mapping); names appear in :func:`explain`. The dates are
-    copied, so later changes to the caller's collection do not leak into cached results.
+    copied (and exposed read-only as ``closed_dates``), so later changes to the caller's
+    collection cannot contradict cached results; pass every year the clocks may reach.
     ``always_open=True`` is 24x7 (closed dates, if any, close whole local days).
     """
 
@@ -168,7 +177,8 @@ class BusinessCalendar:
             raise ValueError("a calendar needs at least one weekly interval, or always_open=True")
         _check_overlaps(weekly)
         self.weekly = tuple(sorted(weekly, key=lambda w: (w.weekday, w.offsets)))
-        self.closed_dates = _closed_names(closed_dates)
+        # Read-only, because the expansion cached below depends on it.
+        self.closed_dates = MappingProxyType(_closed_names(closed_dates))
         self.always_open = bool(always_open)
         rules = self.weekly or tuple(WeeklyInterval(day, time(0), time(0)) for day in range(7))
         self._by_weekday = tuple(
@@ -185,7 +195,7 @@ class BusinessCalendar:
 
     @classmethod
     def twenty_four_seven(cls, tz: str = "UTC", closed_dates=()) -> BusinessCalendar:
-        """A calendar open around the clock, every day."""
+        """A calendar open around the clock, every day except any ``closed_dates``."""
         return cls(tz, closed_dates=closed_dates, always_open=True)
 
     def __repr__(self):
@@ -199,7 +209,7 @@ class BusinessCalendar:
             raise ValueError(f"end {end} is before start {start}")
         return [(_from_us(a), _from_us(b)) for a, b in self._spans(s, e)]
 
-    # -- expansion ---------------------------------------------------------------------------
+    # -- expansion --------------------------------------------------------------------------------
 
     def _wall_us(self, wall: datetime) -> int:
         """Instant of a naive local wall time, by the DST rules documented in ``slaclock``."""
@@ -253,10 +263,10 @@ class BusinessCalendar:
         if self._anchor is None:
             self._anchor = lo
         # Keep B(anchor) == 0 across rebuilds so offsets from older tables stay comparable.
-        i = bisect_right(starts, self._anchor) - 1
-        total = -sum(b - a for a, b in zip(starts[:i], ends[:i], strict=True))
-        if i >= 0:
-            total -= min(self._anchor, ends[i]) - starts[i]
+        n = bisect_right(starts, self._anchor)  # intervals starting at or before the anchor
+        total = -sum(b - a for a, b in zip(starts[:n], ends[:n], strict=True))
+        if n:
+            total += max(0, ends[n - 1] - self._anchor)  # the part of the last one after it
         base = total
         cum, cum_end = [], []
         for a, b in zip(starts, ends, strict=True):
@@ -295,7 +305,7 @@ class BusinessCalendar:
             raw.extend(self._expand(table.d_hi, d_hi))
             return self._install(d_lo, d_hi, raw)
 
-    # -- business offset B(t) and its inverse ---------------------------------------------------
+    # -- business offset B(t) and its inverse -----------------------------------------------------
 
     def _offset(self, t: int) -> int:
         table = self._table
@@ -315,11 +325,12 @@ class BusinessCalendar:
         while True:
             i = bisect_left(table.cum_end, target)
             if i < len(table.cum_end):
-                return table.starts[i] + target - table.cum[i]
+                result = table.starts[i] + target - table.cum[i]
+                if result - t > _SEARCH_LIMIT_US:
+                    raise ValueError(_TOO_LITTLE_TIME)
+                return result
             if table.hi - t > _SEARCH_LIMIT_US:
-                raise ValueError(
-                    "no due date within 100 years: the calendar has too little working time"
-                )
+                raise ValueError(_TOO_LITTLE_TIME)
             table = self._cover(None, table)
 
     def _spans(self, s: int, e: int) -> list[tuple[int, int]]:
@@ -350,6 +361,17 @@ class BusinessCalendar:
                 return None
             cur = max(cur, p_end)
         return self._advance(cur, d)
+
+    def _elapsed_us(self, s: int, a: int, pauses) -> int:
+        if a <= s:
+            return 0
+        total = self._offset(a) - self._offset(s)
+        for p_start, p_end in pauses:
+            if p_start >= a:
+                break
+            stop = a if p_end is None or p_end > a else p_end
+            total -= self._offset(stop) - self._offset(p_start)
+        return total
 
 
 def _pauses_us(pauses, s: int) -> list[tuple[int, int | None]]:

@@ -120,7 +120,7 @@ def explain(
     """
     s = _to_us(start, "start")
     d = _duration_us(duration)
-    merged = _pauses_us(pauses, s)
+    merged = _pauses_us(pauses or (), s)
     due_us = calendar._due_us(s, d, merged)
     # Without a due date, the only way the clock stopped is the open pause, merged last.
     stop = due_us if due_us is not None else merged[-1][0]
@@ -146,11 +146,10 @@ def explain(
 
     excluded = []
     for p_start, p_end in merged:
-        if p_start >= stop:
-            break
-        if p_end is None:
+        if p_end is None and due_us is None:
             excluded.append(PauseExcluded(local(p_start), None, None))
-            continue
+        if p_end is None or p_start >= stop:
+            break
         lost = calendar._offset(p_end) - calendar._offset(p_start)
         excluded.append(PauseExcluded(local(p_start), local(p_end), _US * lost))
 

@@ -21,9 +21,20 @@ class ServiceSerializer(StanchionSerializer):
     class Meta:
         model = Service
         fields = [
-            "id", "name", "description", "tier", "status", "owner_team", "support_team",
-            "business_owner", "calendar", "visible_in_portal", "depends_on", "created_at",
-            "updated_at", "version",
+            "id",
+            "name",
+            "description",
+            "tier",
+            "status",
+            "owner_team",
+            "support_team",
+            "business_owner",
+            "calendar",
+            "visible_in_portal",
+            "depends_on",
+            "created_at",
+            "updated_at",
+            "version",
         ]
 
 
@@ -60,8 +71,16 @@ class BusinessCalendarSerializer(StanchionSerializer):
     class Meta:
         model = BusinessCalendar
         fields = [
-            "id", "name", "description", "time_zone", "is_24x7", "holiday_country",
-            "holiday_subdivision", "intervals", "closures", "version",
+            "id",
+            "name",
+            "description",
+            "time_zone",
+            "is_24x7",
+            "holiday_country",
+            "holiday_subdivision",
+            "intervals",
+            "closures",
+            "version",
         ]
 
     def to_representation(self, instance):
@@ -85,8 +104,18 @@ class CatalogItemSerializer(StanchionSerializer):
     class Meta:
         model = CatalogItem
         fields = [
-            "id", "service", "name", "description", "form_definition", "approval",
-            "approval_team", "delivery_target", "is_active", "tasks", "created_at", "version",
+            "id",
+            "service",
+            "name",
+            "description",
+            "form_definition",
+            "approval",
+            "approval_team",
+            "delivery_target",
+            "is_active",
+            "tasks",
+            "created_at",
+            "version",
         ]
         validators = []
 
@@ -95,8 +124,16 @@ class SlaPolicySerializer(StanchionSerializer):
     class Meta:
         model = SlaPolicy
         fields = [
-            "id", "name", "tier", "service", "priority", "response_target",
-            "resolution_target", "calendar", "pause_states", "version",
+            "id",
+            "name",
+            "tier",
+            "service",
+            "priority",
+            "response_target",
+            "resolution_target",
+            "calendar",
+            "pause_states",
+            "version",
         ]
         validators = []
 
@@ -105,7 +142,12 @@ class OlaPolicySerializer(StanchionSerializer):
     class Meta:
         model = OlaPolicy
         fields = [
-            "id", "team", "priority", "response_target", "resolution_target", "calendar",
+            "id",
+            "team",
+            "priority",
+            "response_target",
+            "resolution_target",
+            "calendar",
             "version",
         ]
         validators = []

@@ -68,8 +68,11 @@ _WEEK_OF = OpenApiParameter("date", str, description="Any day of the week (YYYY-
 class BusinessCalendarViewSet(StanchionViewSet):
     queryset = BusinessCalendar.objects.prefetch_related("intervals", "closures")
     serializer_class = serializers.BusinessCalendarSerializer
-    permissions = {**crud_permissions("businesscalendar"), "week": "businesscalendar.view",
-                   "due": "businesscalendar.view"}
+    permissions = {
+        **crud_permissions("businesscalendar"),
+        "week": "businesscalendar.view",
+        "due": "businesscalendar.view",
+    }
     ordering_fields = ["name", "id"]
 
     @staticmethod
@@ -106,17 +109,23 @@ class BusinessCalendarViewSet(StanchionViewSet):
             raise ValidationError({"date": ["Use YYYY-MM-DD."]}) from None
         monday = day - timezone.timedelta(days=day.weekday())
         intervals, closed = week_view(calendar, monday)
-        return Response({
-            "calendar": calendar.pk, "time_zone": calendar.time_zone,
-            "week_of": monday.isoformat(),
-            "intervals": [{"start": a.isoformat(), "end": b.isoformat()} for a, b in intervals],
-            "closed": [{"date": d.isoformat(), "name": n} for d, n in sorted(closed.items())],
-        })
+        return Response(
+            {
+                "calendar": calendar.pk,
+                "time_zone": calendar.time_zone,
+                "week_of": monday.isoformat(),
+                "intervals": [{"start": a.isoformat(), "end": b.isoformat()} for a, b in intervals],
+                "closed": [{"date": d.isoformat(), "name": n} for d, n in sorted(closed.items())],
+            }
+        )
 
-    @extend_schema(parameters=[
-        OpenApiParameter("start", str, required=True, description="ISO 8601 with offset"),
-        OpenApiParameter("duration", str, required=True, description="e.g. 04:00:00"),
-    ], responses={200: dict})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", str, required=True, description="ISO 8601 with offset"),
+            OpenApiParameter("duration", str, required=True, description="e.g. 04:00:00"),
+        ],
+        responses={200: dict},
+    )
     @action(detail=True, methods=["get"])
     def due(self, request, pk=None):
         """When a target of ``duration`` business time starting at ``start``
@@ -125,7 +134,8 @@ class BusinessCalendarViewSet(StanchionViewSet):
         query = serializers.DueQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         explanation = slaclock.explain(
-            engine_calendar(calendar), query.validated_data["start"],
+            engine_calendar(calendar),
+            query.validated_data["start"],
             query.validated_data["duration"],
         )
         return Response(explanation.as_dict())
@@ -170,7 +180,10 @@ class CatalogItemViewSet(StanchionViewSet):
     def perform_versioned_update(self, instance, data, expected_version):
         tasks = self._tasks(data) if "task_templates" in data else None
         return services.update_catalog_item(
-            instance, data, tasks=tasks, actor=self.request.user,
+            instance,
+            data,
+            tasks=tasks,
+            actor=self.request.user,
             expected_version=expected_version,
         )
 

@@ -33,12 +33,17 @@ def seed(apps, schema_editor):
     Policy = apps.get_model("catalog", "SlaPolicy")
     always, _ = Calendar.objects.get_or_create(
         name="24x7",
-        defaults={"time_zone": "UTC", "is_24x7": True,
-                  "description": "Around the clock, every day of the year."},
+        defaults={
+            "time_zone": "UTC",
+            "is_24x7": True,
+            "description": "Around the clock, every day of the year.",
+        },
     )
     for (tier, priority), (response, resolution, around_the_clock) in DEFAULTS.items():
         Policy.objects.get_or_create(
-            tier=tier, priority=priority, service=None,
+            tier=tier,
+            priority=priority,
+            service=None,
             defaults={
                 "name": f"Tier {tier} {priority.upper()}",
                 "response_target": response,
