@@ -30,6 +30,12 @@ class StanchionSerializer(serializers.ModelSerializer):
         help_text="The version you read; required on update unless If-Match is sent.",
     )
 
+    def run_validation(self, data=serializers.empty):
+        # A JSON null body would otherwise get DRF's vague "No data provided".
+        if data is None:
+            raise ValidationError({"non_field_errors": ["Expected a JSON object."]})
+        return super().run_validation(data)
+
     def to_internal_value(self, data):
         if not isinstance(data, dict):
             raise ValidationError({"non_field_errors": ["Expected a JSON object."]})
@@ -44,8 +50,12 @@ class StanchionSerializer(serializers.ModelSerializer):
 
 
 _ACTION_VERBS = {
-    "list": "view", "retrieve": "view", "create": "add", "update": "change",
-    "partial_update": "change", "destroy": "delete",
+    "list": "view",
+    "retrieve": "view",
+    "create": "add",
+    "update": "change",
+    "partial_update": "change",
+    "destroy": "delete",
 }
 
 
