@@ -23,8 +23,14 @@ _DIRECTORY_READ = {"person.view", "team.view", "location.view", "department.view
 # The service catalog: employees browse what they can ask for; IT sees the
 # whole portfolio, its calendars and SLA/OLA policies.
 _CATALOG_MODELS = (
-    "service", "servicedependency", "servicelink", "catalogitem", "fulfilmenttasktemplate",
-    "businesscalendar", "slapolicy", "olapolicy",
+    "service",
+    "servicedependency",
+    "servicelink",
+    "catalogitem",
+    "fulfilmenttasktemplate",
+    "businesscalendar",
+    "slapolicy",
+    "olapolicy",
 )
 _CATALOG_READ = {f"{model}.view" for model in _CATALOG_MODELS}
 _PORTAL_READ = {"service.view", "catalogitem.view"}
@@ -33,8 +39,15 @@ _OWN = {"apitoken.view", "apitoken.add", "apitoken.delete"}
 _AGENT = _DIRECTORY_READ | _CATALOG_READ | _OWN | {"teammembership.view"}
 _ADMIN_WRITE = {
     f"{model}.{action}"
-    for model in ("person", "team", "teammembership", "location", "department", "user",
-                  *_CATALOG_MODELS)
+    for model in (
+        "person",
+        "team",
+        "teammembership",
+        "location",
+        "department",
+        "user",
+        *_CATALOG_MODELS,
+    )
     for action in ("add", "change", "delete")
 }
 
