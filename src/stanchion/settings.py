@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "stanchion.core",
     "stanchion.accounts",
     "stanchion.catalog",
+    "stanchion.tickets",
     "stanchion.api",
     "stanchion.web",
 ]
@@ -123,6 +124,9 @@ else:
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env("TEST_SQLITE_PATH")
+elif env("TEST_DB_NAME"):
+    # Lets several test runs share one PostgreSQL server without colliding.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = env("TEST_DB_NAME")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

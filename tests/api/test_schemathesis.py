@@ -7,7 +7,9 @@ may answer with a server error, and every answer must match the schema.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -35,7 +37,19 @@ CHECKS = [
 
 
 @pytest.fixture
-def admin_token(db, make_user):
+def in_test_transaction():
+    """The WSGI app closes "old" connections at the end of each request, which
+    on PostgreSQL would close the test's own transaction; Django's test client
+    turns that off for the same reason."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def admin_token(db, make_user, in_test_transaction):
     """A write token, plus one record of each kind so ids 1.. resolve."""
     admin = make_user(Role.IT_ADMIN)
     location = creator(Location)(actor=None, name="Berlin", time_zone="Europe/Berlin", country="DE")
