@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "stanchion.core",
     "stanchion.accounts",
     "stanchion.catalog",
-    "stanchion.tickets",
     "stanchion.api",
     "stanchion.web",
 ]
