@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "stanchion.core",
     "stanchion.accounts",
     "stanchion.catalog",
+    "stanchion.tickets",
     "stanchion.api",
     "stanchion.web",
 ]
@@ -201,6 +202,11 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBacken
 # Audit entries younger than this are never pruned (docs/audit.md).
 AUDIT_RETENTION_DAYS = max(400, int(env("AUDIT_RETENTION_DAYS", "400")))
 
+# Tickets: how long after resolution a requester or agent may reopen one,
+# and the attachment limits (docs/service-desk.md).
+TICKET_REOPEN_DAYS = int(env("TICKET_REOPEN_DAYS", "7"))
+ATTACHMENT_MAX_BYTES = int(float(env("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "stanchion.api.authentication.TokenAuthentication",
@@ -229,6 +235,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Services and teams both have a "tier", with different choices.
+    "ENUM_NAME_OVERRIDES": {"ServiceTierEnum": "stanchion.catalog.choices.ServiceTier.choices"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "stanchion.api.schema.add_error_responses",

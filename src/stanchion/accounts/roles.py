@@ -35,8 +35,29 @@ _CATALOG_MODELS = (
 _CATALOG_READ = {f"{model}.view" for model in _CATALOG_MODELS}
 _PORTAL_READ = {"service.view", "catalogitem.view"}
 _OWN = {"apitoken.view", "apitoken.add", "apitoken.delete"}
+# The service desk. Every employee reports, requests, replies on their own
+# tickets and decides the approvals addressed to them; IT staff work tickets.
+_TICKETS_OWN = {
+    "ticket.view",
+    "ticket.add",
+    "ticket.comment",
+    "approval.decide",
+    "attachment.add",
+    "category.view",
+}
+_TICKETS_READ = {
+    "ticket.view",
+    "task.view",
+    "approval.view",
+    "slaclock.view",
+    "timelineevent.view",
+    "attachment.view",
+    "category.view",
+    "csatsurvey.view",
+}
+_TICKETS_WORK = _TICKETS_READ | _TICKETS_OWN | {"ticket.change", "ticket.note", "task.change"}
 
-_AGENT = _DIRECTORY_READ | _CATALOG_READ | _OWN | {"teammembership.view"}
+_AGENT = _DIRECTORY_READ | _CATALOG_READ | _OWN | _TICKETS_WORK | {"teammembership.view"}
 _ADMIN_WRITE = {
     f"{model}.{action}"
     for model in (
@@ -47,20 +68,26 @@ _ADMIN_WRITE = {
         "department",
         "user",
         *_CATALOG_MODELS,
+        "category",
+        "prioritymatrix",
     )
     for action in ("add", "change", "delete")
 }
 
 PERMISSIONS = {
     # Requesters see their own person record and manage their own tokens.
-    Role.REQUESTER: {"person.view"} | _PORTAL_READ | _OWN,
+    Role.REQUESTER: {"person.view"} | _PORTAL_READ | _OWN | _TICKETS_OWN,
     Role.AGENT: _AGENT,
     Role.TEAM_MANAGER: _AGENT | {"teammembership.add", "teammembership.delete", "user.view"},
     Role.CHANGE_APPROVER: _AGENT,
     Role.IT_ADMIN: _AGENT | _ADMIN_WRITE | {"user.view", "auditentry.view", "apitoken.view_all"},
     # Auditors read everything, including the audit trail, and write nothing
     # but their own API tokens.
-    Role.AUDITOR: _AGENT | {"user.view", "auditentry.view", "apitoken.view_all"},
+    Role.AUDITOR: _DIRECTORY_READ
+    | _CATALOG_READ
+    | _TICKETS_READ
+    | _OWN
+    | {"teammembership.view", "user.view", "auditentry.view", "apitoken.view_all"},
 }
 
 STAFF_ROLES = {r for r in Role.values() if r != Role.REQUESTER}
