@@ -21,4 +21,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", AuditTrailView.as_view(), name="audit-list"),
     path("", include("stanchion.accounts.urls")),
+    path("", include("stanchion.tickets.urls")),
 ]
