@@ -1,7 +1,9 @@
 """A small directory that the API tests share: one user per role, each with
 their own person record, a team the team manager manages and one they don't."""
 
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +11,11 @@ from stanchion.accounts import services
 from stanchion.accounts.models import Department, Location, Person, Team
 from stanchion.accounts.roles import Role
 from stanchion.core.services import creator
+
+# The helpers beside this file (api_racing, api_expectations_loader) are
+# imported by name from the tests here.
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
 
 
 @dataclass

@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import api_racing as racing
 import pytest
 from rest_framework.test import APIClient
 
@@ -26,9 +27,6 @@ from stanchion.core.services import creator, update_fields
 
 HERE = Path(__file__).resolve().parent
 ROUNDS = 5
-
-sys.path.insert(0, str(HERE))
-import racing  # noqa: E402
 
 
 def test_stale_expected_version_raises_conflict(db):
@@ -130,7 +128,7 @@ from stanchion.accounts.models import Department
 from stanchion.core import audit
 from stanchion.core import services as core_services
 from stanchion.core.services import creator
-import racing
+import api_racing as racing
 
 original = core_services.save_validated
 def held(instance):

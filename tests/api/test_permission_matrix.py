@@ -7,6 +7,7 @@ here on its own and fails until someone writes down who may use it.
 from datetime import timedelta
 
 import pytest
+from api_expectations_loader import merged
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -64,53 +65,56 @@ STAFF = {AGENT, TM, CA, ADMIN, AUD}
 
 # What each role gets, by hand. The retrieve/update/destroy targets are
 # described in TARGETS below (e.g. for people: someone else's record).
-EXPECTED = {
-    ("people", "list"): status_for(200, EVERYONE),
-    # A requester may see only their own person: someone else's is not found.
-    ("people", "retrieve"): status_for(200, STAFF, otherwise=404),
-    ("people", "create"): status_for(201, {ADMIN}),
-    ("people", "update"): status_for(200, {ADMIN}),
-    ("people", "partial_update"): status_for(200, {ADMIN}),
-    ("people", "destroy"): status_for(204, {ADMIN}),
-    ("teams", "list"): status_for(200, STAFF),
-    ("teams", "retrieve"): status_for(200, STAFF),
-    ("teams", "create"): status_for(201, {ADMIN}),
-    ("teams", "update"): status_for(200, {ADMIN}),
-    ("teams", "partial_update"): status_for(200, {ADMIN}),
-    ("teams", "destroy"): status_for(204, {ADMIN}),
-    ("team-memberships", "list"): status_for(200, STAFF),
-    ("team-memberships", "retrieve"): status_for(200, STAFF),
-    # Target: the team the team manager manages.
-    ("team-memberships", "create"): status_for(201, {TM, ADMIN}),
-    ("team-memberships", "destroy"): status_for(204, {TM, ADMIN}),
-    ("users", "list"): status_for(200, {TM, ADMIN, AUD}),
-    ("users", "retrieve"): status_for(200, {TM, ADMIN, AUD}),
-    ("users", "create"): status_for(201, {ADMIN}),
-    ("users", "update"): status_for(200, {ADMIN}),
-    ("users", "partial_update"): status_for(200, {ADMIN}),
-    ("users", "destroy"): status_for(204, {ADMIN}),
-    ("users", "me"): status_for(200, EVERYONE),
-    ("locations", "list"): status_for(200, STAFF),
-    ("locations", "retrieve"): status_for(200, STAFF),
-    ("locations", "create"): status_for(201, {ADMIN}),
-    ("locations", "update"): status_for(200, {ADMIN}),
-    ("locations", "partial_update"): status_for(200, {ADMIN}),
-    ("locations", "destroy"): status_for(204, {ADMIN}),
-    ("departments", "list"): status_for(200, STAFF),
-    ("departments", "retrieve"): status_for(200, STAFF),
-    ("departments", "create"): status_for(201, {ADMIN}),
-    ("departments", "update"): status_for(200, {ADMIN}),
-    ("departments", "partial_update"): status_for(200, {ADMIN}),
-    ("departments", "destroy"): status_for(204, {ADMIN}),
-    # Everyone manages their own tokens. The target is someone else's token:
-    # only auditors and administrators may see it, and nobody may revoke it.
-    ("tokens", "list"): status_for(200, EVERYONE),
-    ("tokens", "retrieve"): status_for(200, {ADMIN, AUD}, otherwise=404),
-    ("tokens", "create"): status_for(201, EVERYONE),
-    ("tokens", "destroy"): status_for(204, set(), otherwise=404),
-    ("audit", "list"): status_for(200, {ADMIN, AUD}),
-    ("audit", "retrieve"): status_for(200, {ADMIN, AUD}),
-}
+EXPECTED = merged(
+    "EXPECTED",
+    {
+        ("people", "list"): status_for(200, EVERYONE),
+        # A requester may see only their own person: someone else's is not found.
+        ("people", "retrieve"): status_for(200, STAFF, otherwise=404),
+        ("people", "create"): status_for(201, {ADMIN}),
+        ("people", "update"): status_for(200, {ADMIN}),
+        ("people", "partial_update"): status_for(200, {ADMIN}),
+        ("people", "destroy"): status_for(204, {ADMIN}),
+        ("teams", "list"): status_for(200, STAFF),
+        ("teams", "retrieve"): status_for(200, STAFF),
+        ("teams", "create"): status_for(201, {ADMIN}),
+        ("teams", "update"): status_for(200, {ADMIN}),
+        ("teams", "partial_update"): status_for(200, {ADMIN}),
+        ("teams", "destroy"): status_for(204, {ADMIN}),
+        ("team-memberships", "list"): status_for(200, STAFF),
+        ("team-memberships", "retrieve"): status_for(200, STAFF),
+        # Target: the team the team manager manages.
+        ("team-memberships", "create"): status_for(201, {TM, ADMIN}),
+        ("team-memberships", "destroy"): status_for(204, {TM, ADMIN}),
+        ("users", "list"): status_for(200, {TM, ADMIN, AUD}),
+        ("users", "retrieve"): status_for(200, {TM, ADMIN, AUD}),
+        ("users", "create"): status_for(201, {ADMIN}),
+        ("users", "update"): status_for(200, {ADMIN}),
+        ("users", "partial_update"): status_for(200, {ADMIN}),
+        ("users", "destroy"): status_for(204, {ADMIN}),
+        ("users", "me"): status_for(200, EVERYONE),
+        ("locations", "list"): status_for(200, STAFF),
+        ("locations", "retrieve"): status_for(200, STAFF),
+        ("locations", "create"): status_for(201, {ADMIN}),
+        ("locations", "update"): status_for(200, {ADMIN}),
+        ("locations", "partial_update"): status_for(200, {ADMIN}),
+        ("locations", "destroy"): status_for(204, {ADMIN}),
+        ("departments", "list"): status_for(200, STAFF),
+        ("departments", "retrieve"): status_for(200, STAFF),
+        ("departments", "create"): status_for(201, {ADMIN}),
+        ("departments", "update"): status_for(200, {ADMIN}),
+        ("departments", "partial_update"): status_for(200, {ADMIN}),
+        ("departments", "destroy"): status_for(204, {ADMIN}),
+        # Everyone manages their own tokens. The target is someone else's token:
+        # only auditors and administrators may see it, and nobody may revoke it.
+        ("tokens", "list"): status_for(200, EVERYONE),
+        ("tokens", "retrieve"): status_for(200, {ADMIN, AUD}, otherwise=404),
+        ("tokens", "create"): status_for(201, EVERYONE),
+        ("tokens", "destroy"): status_for(204, set(), otherwise=404),
+        ("audit", "list"): status_for(200, {ADMIN, AUD}),
+        ("audit", "retrieve"): status_for(200, {ADMIN, AUD}),
+    },
+)
 
 
 # Per endpoint: make the record a detail action works on, and the bodies
@@ -132,48 +136,75 @@ def _other_token(w, make_user):
     return token
 
 
-TARGETS = {
-    "people": lambda w, mk: _person(w),
-    "teams": lambda w, mk: creator(Team)(actor=None, name="Target Team"),
-    "team-memberships": _membership,
-    "users": lambda w, mk: mk(AGENT),
-    "locations": lambda w, mk: creator(Location)(
-        actor=None, name="Lisbon", time_zone="Europe/Lisbon", country="PT"
-    ),
-    "departments": lambda w, mk: creator(Department)(actor=None, name="Legal"),
-    "tokens": _other_token,
-    "audit": lambda w, mk: AuditEntry.objects.order_by("-seq").first(),
-}
+TARGETS = merged(
+    "TARGETS",
+    {
+        "people": lambda w, mk: _person(w),
+        "teams": lambda w, mk: creator(Team)(actor=None, name="Target Team"),
+        "team-memberships": _membership,
+        "users": lambda w, mk: mk(AGENT),
+        "locations": lambda w, mk: creator(Location)(
+            actor=None, name="Lisbon", time_zone="Europe/Lisbon", country="PT"
+        ),
+        "departments": lambda w, mk: creator(Department)(actor=None, name="Legal"),
+        "tokens": _other_token,
+        "audit": lambda w, mk: AuditEntry.objects.order_by("-seq").first(),
+    },
+)
 
-CREATE_BODIES = {
-    "people": lambda w, mk: {"name": "New Hire", "email": "new@example.com", "employee_id": "N1"},
-    "teams": lambda w, mk: {"name": "Databases", "tier": "l2"},
-    "team-memberships": lambda w, mk: {"team": w.managed_team.pk, "user": mk(AGENT).pk},
-    "users": lambda w, mk: {"email": "new.user@example.com", "full_name": "New", "role": "agent"},
-    "locations": lambda w, mk: {"name": "Austin", "time_zone": "America/Chicago", "country": "US"},
-    "departments": lambda w, mk: {"name": "Sales"},
-    "tokens": lambda w, mk: {"name": "ci", "scope": "read"},
-}
+CREATE_BODIES = merged(
+    "CREATE_BODIES",
+    {
+        "people": lambda w, mk: {
+            "name": "New Hire",
+            "email": "new@example.com",
+            "employee_id": "N1",
+        },
+        "teams": lambda w, mk: {"name": "Databases", "tier": "l2"},
+        "team-memberships": lambda w, mk: {"team": w.managed_team.pk, "user": mk(AGENT).pk},
+        "users": lambda w, mk: {
+            "email": "new.user@example.com",
+            "full_name": "New",
+            "role": "agent",
+        },
+        "locations": lambda w, mk: {
+            "name": "Austin",
+            "time_zone": "America/Chicago",
+            "country": "US",
+        },
+        "departments": lambda w, mk: {"name": "Sales"},
+        "tokens": lambda w, mk: {"name": "ci", "scope": "read"},
+    },
+)
 
-PUT_BODIES = {
-    "people": lambda t: {"name": "Renamed", "email": t.email, "employee_id": t.employee_id},
-    "teams": lambda t: {"name": "Renamed Team"},
-    "users": lambda t: {"email": t.email, "full_name": "Renamed", "role": "agent"},
-    "locations": lambda t: {"name": "Porto", "time_zone": "Europe/Lisbon", "country": "PT"},
-    "departments": lambda t: {"name": "Legal & Compliance"},
-}
+PUT_BODIES = merged(
+    "PUT_BODIES",
+    {
+        "people": lambda t: {"name": "Renamed", "email": t.email, "employee_id": t.employee_id},
+        "teams": lambda t: {"name": "Renamed Team"},
+        "users": lambda t: {"email": t.email, "full_name": "Renamed", "role": "agent"},
+        "locations": lambda t: {"name": "Porto", "time_zone": "Europe/Lisbon", "country": "PT"},
+        "departments": lambda t: {"name": "Legal & Compliance"},
+    },
+)
 
-PATCH_BODIES = {
-    "people": {"title": "Analyst"},
-    "teams": {"description": "Renamed"},
-    "users": {"full_name": "Patched"},
-    "locations": {"subdivision": "11"},
-    "departments": {"name": "Legal Affairs"},
-}
+PATCH_BODIES = merged(
+    "PATCH_BODIES",
+    {
+        "people": {"title": "Analyst"},
+        "teams": {"description": "Renamed"},
+        "users": {"full_name": "Patched"},
+        "locations": {"subdivision": "11"},
+        "departments": {"name": "Legal Affairs"},
+    },
+)
+
+
+LOOKUPS = merged("LOOKUPS", {"audit": lambda entry: entry.seq})
 
 
 def lookup_of(prefix, target):
-    return target.seq if prefix == "audit" else target.pk
+    return LOOKUPS[prefix](target) if prefix in LOOKUPS else target.pk
 
 
 def build_request(prefix, action, world, make_user):
