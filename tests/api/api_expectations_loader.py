@@ -11,6 +11,7 @@ endpoint on the router. An app that registers endpoints describes them in
     PUT_BODIES      {prefix: callable(record) -> dict}
     PATCH_BODIES    {prefix: dict}
     LOOKUPS         {prefix: callable(record) -> url lookup}  (default: pk)
+    QUERIES         {(prefix, action): "?query string"}  for actions that need one
     LIST_QUERY_BUDGET {prefix: int}
     LIST_ROW_MAKERS {prefix: callable(count, admin, make_user)}
 

@@ -202,6 +202,9 @@ PATCH_BODIES = merged(
 
 LOOKUPS = merged("LOOKUPS", {"audit": lambda entry: entry.seq})
 
+# {(prefix, action): "?query"} for actions that need query parameters.
+QUERIES = merged("QUERIES", {})
+
 
 def lookup_of(prefix, target):
     return LOOKUPS[prefix](target) if prefix in LOOKUPS else target.pk
@@ -217,6 +220,7 @@ def build_request(prefix, action, world, make_user):
         url += f"{lookup_of(prefix, target)}/"
     if url_path:
         url += f"{url_path}/"
+    url += QUERIES.get((prefix, action), "")
     if action == "create":
         body = CREATE_BODIES[prefix](world, make_user)
     elif action == "update":

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from stanchion.accounts.api import views as accounts
+from stanchion.catalog.api import views as catalog
 from stanchion.core.audit_api import AuditEntryViewSet
 
 
@@ -22,6 +23,14 @@ router.register("locations", accounts.LocationViewSet)
 router.register("departments", accounts.DepartmentViewSet)
 router.register("tokens", accounts.ApiTokenViewSet)
 router.register("audit", AuditEntryViewSet)
+router.register("services", catalog.ServiceViewSet)
+router.register("service-dependencies", catalog.ServiceDependencyViewSet)
+router.register("service-links", catalog.ServiceLinkViewSet)
+router.register("calendars", catalog.BusinessCalendarViewSet)
+router.register("calendar-closures", catalog.ClosureViewSet)
+router.register("catalog-items", catalog.CatalogItemViewSet)
+router.register("sla-policies", catalog.SlaPolicyViewSet)
+router.register("ola-policies", catalog.OlaPolicyViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -66,20 +66,26 @@ def create_service(*, actor, **fields):
     return create_record(Service, fields)
 
 
+def _write_tasks(item, tasks):
+    """``tasks``: (stage, title, team) or (stage, title, team, description)."""
+    for stage, title, team, *rest in tasks:
+        fields = {"item": item, "stage": stage, "title": title, "team": team}
+        if rest:
+            fields["description"] = rest[0]
+        create_record(FulfilmentTaskTemplate, fields)
+
+
 @service
 def create_catalog_item(*, actor, tasks=(), **fields):
     item = create_record(CatalogItem, fields)
-    for stage, title, team in tasks:
-        create_record(
-            FulfilmentTaskTemplate, {"item": item, "stage": stage, "title": title, "team": team}
-        )
+    _write_tasks(item, tasks)
     return item
 
 
 @service
 def update_catalog_item(item, changes, *, actor, expected_version, tasks=None):
     """Update fields and, when ``tasks`` is given, replace the fulfilment
-    template as a whole ((stage, title, team) triples)."""
+    template as a whole ((stage, title, team[, description]) tuples)."""
     locked = lock(item, expected_version)
     for name, value in changes.items():
         setattr(locked, name, value)
@@ -87,11 +93,7 @@ def update_catalog_item(item, changes, *, actor, expected_version, tasks=None):
     if tasks is not None:
         for template in locked.task_templates.all():
             template.delete()
-        for stage, title, team in tasks:
-            create_record(
-                FulfilmentTaskTemplate,
-                {"item": locked, "stage": stage, "title": title, "team": team},
-            )
+        _write_tasks(locked, tasks)
     return locked
 
 
@@ -146,8 +148,38 @@ def set_week(calendar, intervals, *, actor, expected_version=None):
     """Replace the calendar's weekly hours as a whole, so a week is never
     half-edited and overlaps are checked across the entire week."""
     locked = lock(calendar, expected_version)
-    check_week(intervals, locked.time_zone)
-    for interval in locked.intervals.all():
+    _replace_week(locked, intervals)
+    return save_validated(locked)
+
+
+def _replace_week(calendar, intervals):
+    # Inside the caller's transaction: an invalid new week (refused by
+    # _write_week) rolls the deletions back.
+    for interval in calendar.intervals.all():
         interval.delete()
-    _write_week(locked, intervals)
+    _write_week(calendar, intervals)
+
+
+def _week_of(calendar):
+    return [(i.weekday, i.start, i.end) for i in calendar.intervals.order_by("weekday", "start")]
+
+
+@service
+def update_calendar(calendar, changes, *, actor, expected_version, intervals=None):
+    """Update fields and, when ``intervals`` is given, replace the week as a
+    whole: one lock, one new version. A calendar that is not 24x7 must keep
+    a valid week in its (possibly new) time zone."""
+    locked = lock(calendar, expected_version)
+    week = _week_of(locked)
+    new_week = week if intervals is None else list(intervals)
+    fields_changed = any(getattr(locked, name) != value for name, value in changes.items())
+    if not fields_changed and sorted(new_week) == sorted(week):
+        return locked  # nothing really changes: no new version, no audit entry
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.full_clean()  # name field errors before judging the week
+    if not locked.is_24x7:
+        check_week(new_week, locked.time_zone)
+    if intervals is not None:
+        _replace_week(locked, new_week)
     return save_validated(locked)

@@ -8,6 +8,8 @@ it to open tickets.
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
+from django.db.models import Q
+
 from .models import OlaPolicy, SlaPolicy
 
 
@@ -16,6 +18,20 @@ def sla_policy_for(service, priority):
     policies = SlaPolicy.objects.filter(priority=priority).select_related("calendar")
     own = policies.filter(service=service).first()
     return own or policies.filter(service__isnull=True, tier=service.tier).first()
+
+
+def effective_sla_policies(service):
+    """{priority: (policy, "service" | "tier")} for every priority that has a
+    policy: the service's own, else its tier's. One query."""
+    policies = SlaPolicy.objects.filter(
+        Q(service=service) | Q(service__isnull=True, tier=service.tier)
+    ).order_by("priority")
+    chosen = {}
+    for policy in policies:
+        source = "service" if policy.service_id else "tier"
+        if policy.priority not in chosen or source == "service":
+            chosen[policy.priority] = (policy, source)
+    return chosen
 
 
 def ola_policy_for(team, priority):

@@ -1,7 +1,12 @@
+import re
+from datetime import date, timedelta
+
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from stanchion.core.api import StanchionSerializer
 
+from ..choices import PauseState, Priority, ServiceTier
 from ..models import (
     BusinessCalendar,
     CatalogItem,
@@ -14,9 +19,32 @@ from ..models import (
     SlaPolicy,
 )
 
+_TIER_HELP = "1 = critical, 2 = important, 3 = standard (see docs/catalog.md)"
+
+
+class ServiceTierField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _TIER_HELP)
+        super().__init__(choices=ServiceTier.choices(), **kwargs)
+
+
+class StrictSerializer(serializers.Serializer):
+    """Nested rows (intervals, tasks) refuse unknown keys too, like
+    StanchionSerializer does for records."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return super().to_internal_value(data)
+
 
 class ServiceSerializer(StanchionSerializer):
-    depends_on = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    tier = ServiceTierField(required=False)
+    depends_on = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Change with /api/service-dependencies/"
+    )
 
     class Meta:
         model = Service
@@ -51,22 +79,29 @@ class ServiceLinkSerializer(StanchionSerializer):
         fields = ["id", "service", "kind", "title", "url", "version"]
 
 
-class IntervalSerializer(serializers.Serializer):
+class IntervalSerializer(StrictSerializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 = Monday")
     start = serializers.TimeField()
-    end = serializers.TimeField(help_text="At or before start: runs overnight")
+    end = serializers.TimeField(help_text="At or before start: runs overnight; 00:00-00:00 all day")
 
 
 class ClosureSerializer(StanchionSerializer):
     class Meta:
         model = Closure
         fields = ["id", "calendar", "date", "name", "version"]
-        validators = []
+        validators = []  # one closure a day: the service names the date
 
 
 class BusinessCalendarSerializer(StanchionSerializer):
-    intervals = IntervalSerializer(many=True, required=False)
-    closures = ClosureSerializer(many=True, read_only=True)
+    intervals = IntervalSerializer(
+        many=True,
+        required=False,
+        max_length=100,
+        help_text="The whole week; sending it replaces the week. Overlaps are refused.",
+    )
+    closures = ClosureSerializer(
+        many=True, read_only=True, help_text="Change with /api/calendar-closures/"
+    )
 
     class Meta:
         model = BusinessCalendar
@@ -83,23 +118,21 @@ class BusinessCalendarSerializer(StanchionSerializer):
             "version",
         ]
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["intervals"] = [
-            {"weekday": i.weekday, "start": i.start.isoformat(), "end": i.end.isoformat()}
-            for i in instance.intervals.all()
-        ]
-        return data
 
-
-class TaskTemplateSerializer(serializers.ModelSerializer):
+class TaskTemplateSerializer(StrictSerializer, serializers.ModelSerializer):
     class Meta:
         model = FulfilmentTaskTemplate
         fields = ["stage", "title", "description", "team"]
 
 
 class CatalogItemSerializer(StanchionSerializer):
-    tasks = TaskTemplateSerializer(many=True, required=False, source="task_templates")
+    tasks = TaskTemplateSerializer(
+        many=True,
+        required=False,
+        max_length=50,
+        source="task_templates",
+        help_text="The fulfilment template; sending it replaces the template as a whole.",
+    )
 
     class Meta:
         model = CatalogItem
@@ -117,10 +150,20 @@ class CatalogItemSerializer(StanchionSerializer):
             "created_at",
             "version",
         ]
-        validators = []
+        validators = []  # one name per service: the model names the field
 
 
 class SlaPolicySerializer(StanchionSerializer):
+    tier = ServiceTierField(
+        required=False, allow_blank=True, help_text="Empty when the policy names a service"
+    )
+    pause_states = serializers.ListField(
+        child=serializers.ChoiceField(choices=PauseState.choices()),
+        required=False,
+        max_length=len(PauseState.values()),
+        help_text="Ticket states that stop the clock",
+    )
+
     class Meta:
         model = SlaPolicy
         fields = [
@@ -135,7 +178,7 @@ class SlaPolicySerializer(StanchionSerializer):
             "pause_states",
             "version",
         ]
-        validators = []
+        validators = []  # one policy per tier/service and priority: the model says which
 
 
 class OlaPolicySerializer(StanchionSerializer):
@@ -153,6 +196,120 @@ class OlaPolicySerializer(StanchionSerializer):
         validators = []
 
 
-class DueQuerySerializer(serializers.Serializer):
-    start = serializers.DateTimeField(help_text="ISO 8601 with offset")
-    duration = serializers.DurationField(help_text="Business time, e.g. 04:00:00 or P1DT2H")
+# -- query parameters ------------------------------------------------------------------------
+
+# Far enough either way for any real clock; beyond, the calendar arithmetic
+# would run into the limits of datetime.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+LONGEST_DUE_QUERY = timedelta(days=366)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 instant that must carry its offset: a clock must not
+    silently take the server's zone."""
+
+    default_error_messages = {
+        **serializers.DateTimeField.default_error_messages,
+        "naive": "Give the time zone offset, e.g. 2026-03-02T09:00:00+01:00 or …Z.",
+        "range": f"Choose an instant between {EARLIEST.year} and {LATEST.year}.",
+    }
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            # An unencoded "+01:00" in a query string arrives as " 01:00".
+            value = re.sub(r" (\d\d:?\d\d)$", r"+\1", value.strip())
+            try:
+                parsed = parse_datetime(value)
+            except ValueError:
+                parsed = None
+            if parsed is not None and parsed.tzinfo is None:
+                self.fail("naive")
+        result = super().to_internal_value(value)
+        if not EARLIEST <= result.date() <= LATEST:
+            self.fail("range")
+        return result
+
+
+class DueQuerySerializer(StrictSerializer):
+    start = AwareDateTimeField(help_text="ISO 8601 with offset")
+    duration = serializers.DurationField(
+        min_value=timedelta(0),
+        max_value=LONGEST_DUE_QUERY,
+        help_text="Business time, e.g. 04:00:00, '1 02:00:00' or P1DT2H",
+    )
+
+
+class WeekQuerySerializer(StrictSerializer):
+    date = serializers.DateField(required=False, help_text="Any day of the week (YYYY-MM-DD)")
+
+    def validate_date(self, value):
+        if not EARLIEST <= value <= LATEST:
+            raise serializers.ValidationError(
+                f"Choose a date between {EARLIEST.year} and {LATEST.year}."
+            )
+        return value
+
+
+# -- responses -------------------------------------------------------------------------------
+
+
+class _Span(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class _ClosedDay(serializers.Serializer):
+    date = serializers.DateField()
+    name = serializers.CharField()
+
+
+class CalendarWeekSerializer(serializers.Serializer):
+    calendar = serializers.IntegerField()
+    time_zone = serializers.CharField()
+    week_of = serializers.DateField(help_text="The Monday")
+    intervals = _Span(many=True, help_text="Working time, local times in the calendar's zone")
+    closed = _ClosedDay(many=True, help_text="Holidays and closures in the week")
+
+
+class _CountedSpan(_Span):
+    counted_seconds = serializers.FloatField()
+
+
+class _PauseExcluded(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField(allow_null=True)
+    excluded_seconds = serializers.FloatField(allow_null=True)
+
+
+class DueExplanationSerializer(serializers.Serializer):
+    time_zone = serializers.CharField()
+    start = serializers.DateTimeField()
+    duration_seconds = serializers.FloatField()
+    due = serializers.DateTimeField(allow_null=True)
+    clock_started = serializers.DateTimeField(allow_null=True)
+    counted_seconds = serializers.FloatField()
+    intervals = _CountedSpan(many=True, help_text="The working time counted, in order")
+    closed_dates = _ClosedDay(many=True, help_text="Holidays and closures skipped")
+    pauses = _PauseExcluded(many=True)
+
+
+class EffectiveTargetSerializer(serializers.Serializer):
+    priority = serializers.ChoiceField(choices=Priority.choices())
+    policy = serializers.IntegerField()
+    policy_name = serializers.CharField()
+    source = serializers.ChoiceField(
+        choices=[("service", "The service's own policy"), ("tier", "The tier's policy")]
+    )
+    response_target = serializers.DurationField()
+    resolution_target = serializers.DurationField()
+    calendar = serializers.IntegerField(help_text="The policy's calendar, else the service's")
+    pause_states = serializers.ListField(child=serializers.CharField())
+
+
+class ServiceSlaSerializer(serializers.Serializer):
+    service = serializers.IntegerField()
+    tier = ServiceTierField()
+    targets = EffectiveTargetSerializer(
+        many=True, help_text="One per priority that has a policy, P1 first"
+    )

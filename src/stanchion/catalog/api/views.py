@@ -1,11 +1,18 @@
+"""The service catalog API. Every write goes through catalog.services (or a
+plain ``creator`` for records with no rules beyond their fields)."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from stanchion.accounts.roles import has_perm
 from stanchion.core.api import StanchionViewSet, crud_permissions
-from stanchion.core.services import creator, update_fields
+from stanchion.core.services import creator
 
 from .. import services, slaclock
 from ..calendars import engine_calendar, week_view
@@ -19,6 +26,7 @@ from ..models import (
     ServiceLink,
     SlaPolicy,
 )
+from ..sla import effective_sla_policies
 from . import serializers
 
 
@@ -29,10 +37,33 @@ def _without_version(data):
 class ServiceViewSet(StanchionViewSet):
     queryset = Service.objects.prefetch_related("depends_on")
     serializer_class = serializers.ServiceSerializer
-    permissions = crud_permissions("service")
+    permissions = {**crud_permissions("service"), "sla": "slapolicy.view"}
     create_service = staticmethod(services.create_service)
     filterset_fields = ["tier", "status", "owner_team", "support_team", "visible_in_portal"]
     ordering_fields = ["name", "tier", "status", "id"]
+
+    @extend_schema(responses={200: serializers.ServiceSlaSerializer})
+    @action(detail=True, methods=["get"])
+    def sla(self, request, pk=None):
+        """The SLA targets that apply to this service per priority: its own
+        policy where it has one, else its tier's."""
+        service = self.get_object()
+        targets = [
+            {
+                "priority": priority,
+                "policy": policy.pk,
+                "policy_name": policy.name,
+                "source": source,
+                "response_target": policy.response_target,
+                "resolution_target": policy.resolution_target,
+                # Empty on the policy means the service's own support hours.
+                "calendar": policy.calendar_id or service.calendar_id,
+                "pause_states": policy.pause_states,
+            }
+            for priority, (policy, source) in sorted(effective_sla_policies(service).items())
+        ]
+        body = {"service": service.pk, "tier": service.tier, "targets": targets}
+        return Response(serializers.ServiceSlaSerializer(body).data)
 
 
 class ServiceDependencyViewSet(StanchionViewSet):
@@ -62,7 +93,17 @@ class ServiceLinkViewSet(StanchionViewSet):
     ordering_fields = ["id", "title"]
 
 
-_WEEK_OF = OpenApiParameter("date", str, description="Any day of the week (YYYY-MM-DD)")
+def _week(intervals):
+    return [(i["weekday"], i["start"], i["end"]) for i in intervals]
+
+
+def _engine_or_400(calendar, field):
+    """The engine refuses what it cannot compute (a calendar with no
+    working time left, instants past its range): a 400, never a 500."""
+    try:
+        return engine_calendar(calendar)
+    except ValueError as error:
+        raise ValidationError({field: [f"This calendar cannot be computed: {error}."]}) from None
 
 
 class BusinessCalendarViewSet(StanchionViewSet):
@@ -75,79 +116,94 @@ class BusinessCalendarViewSet(StanchionViewSet):
     }
     ordering_fields = ["name", "id"]
 
-    @staticmethod
-    def _week(data):
-        return [(i["weekday"], i["start"], i["end"]) for i in data.get("intervals", [])]
-
     def perform_create(self, serializer):
         data = _without_version(serializer.validated_data)
-        week = self._week(data)
-        data.pop("intervals", None)
+        week = _week(data.pop("intervals", []))
         serializer.instance = services.create_calendar(
             actor=self.request.user, intervals=week, **data
         )
 
     def perform_versioned_update(self, instance, data, expected_version):
-        week = self._week(data) if "intervals" in data else None
-        data.pop("intervals", None)
-        calendar = update_fields(
-            instance, data, actor=self.request.user, expected_version=expected_version
-        )
-        if week is not None:
-            calendar = services.set_week(calendar, week, actor=self.request.user)
-        return calendar
-
-    @extend_schema(parameters=[_WEEK_OF], responses={200: dict})
-    @action(detail=True, methods=["get"])
-    def week(self, request, pk=None):
-        """The working intervals of one week, in the calendar's time zone."""
-        calendar = self.get_object()
-        day = request.query_params.get("date") or timezone.localdate().isoformat()
-        try:
-            day = timezone.datetime.fromisoformat(day).date()
-        except ValueError:
-            raise ValidationError({"date": ["Use YYYY-MM-DD."]}) from None
-        monday = day - timezone.timedelta(days=day.weekday())
-        intervals, closed = week_view(calendar, monday)
-        return Response(
-            {
-                "calendar": calendar.pk,
-                "time_zone": calendar.time_zone,
-                "week_of": monday.isoformat(),
-                "intervals": [{"start": a.isoformat(), "end": b.isoformat()} for a, b in intervals],
-                "closed": [{"date": d.isoformat(), "name": n} for d, n in sorted(closed.items())],
-            }
+        week = _week(data.pop("intervals")) if "intervals" in data else None
+        return services.update_calendar(
+            instance,
+            data,
+            intervals=week,
+            actor=self.request.user,
+            expected_version=expected_version,
         )
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("start", str, required=True, description="ISO 8601 with offset"),
-            OpenApiParameter("duration", str, required=True, description="e.g. 04:00:00"),
-        ],
-        responses={200: dict},
+        parameters=[serializers.WeekQuerySerializer],
+        responses={200: serializers.CalendarWeekSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def week(self, request, pk=None):
+        """The working intervals of one week (default: this week), in the
+        calendar's time zone, and the holidays and closures that removed hours."""
+        calendar = self.get_object()
+        query = serializers.WeekQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        day = query.validated_data.get("date") or timezone.localdate(
+            timezone=ZoneInfo(calendar.time_zone)
+        )
+        monday = day - timedelta(days=day.weekday())
+        _engine_or_400(calendar, "date")
+        intervals, closed = week_view(calendar, monday)
+        body = {
+            "calendar": calendar.pk,
+            "time_zone": calendar.time_zone,
+            "week_of": monday,
+            "intervals": [{"start": a, "end": b} for a, b in intervals],
+            "closed": [{"date": d, "name": n} for d, n in sorted(closed.items())],
+        }
+        return Response(serializers.CalendarWeekSerializer(body).data)
+
+    @extend_schema(
+        parameters=[serializers.DueQuerySerializer],
+        responses={200: serializers.DueExplanationSerializer},
     )
     @action(detail=True, methods=["get"])
     def due(self, request, pk=None):
         """When a target of ``duration`` business time starting at ``start``
-        is due on this calendar, and why."""
+        is due on this calendar, and why: the working intervals counted and
+        the holidays and closures skipped."""
         calendar = self.get_object()
         query = serializers.DueQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        explanation = slaclock.explain(
-            engine_calendar(calendar),
-            query.validated_data["start"],
-            query.validated_data["duration"],
-        )
+        engine = _engine_or_400(calendar, "start")
+        try:
+            explanation = slaclock.explain(
+                engine, query.validated_data["start"], query.validated_data["duration"]
+            )
+        except ValueError as error:
+            # e.g. a calendar with too little working time for the duration.
+            raise ValidationError({"duration": [f"No due time: {error}."]}) from None
         return Response(explanation.as_dict())
 
 
 class ClosureViewSet(StanchionViewSet):
+    """Custom closed days. Adding or removing one gives its calendar a new
+    version, which is what rebuilds cached SLA calendars."""
+
     queryset = Closure.objects.select_related("calendar")
     serializer_class = serializers.ClosureSerializer
-    permissions = crud_permissions("businesscalendar", writable=("create", "destroy"))
+    # A closure is part of its calendar: the calendar's permissions apply.
+    permissions = {
+        "list": "businesscalendar.view",
+        "retrieve": "businesscalendar.view",
+        "create": "businesscalendar.change",
+        "destroy": "businesscalendar.change",
+    }
     http_method_names = ["get", "post", "delete", "head", "options"]
     filterset_fields = ["calendar"]
     ordering_fields = ["date", "id"]
+
+    def get_queryset(self):
+        # Closures have no view permission of their own (see permissions).
+        if has_perm(self.request.user, "businesscalendar.view"):
+            return Closure.objects.select_related("calendar")
+        return Closure.objects.none()
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -159,6 +215,13 @@ class ClosureViewSet(StanchionViewSet):
         services.remove_closure(instance, actor=self.request.user)
 
 
+def _tasks(data):
+    return [
+        (t.get("stage", 1), t["title"], t["team"], t.get("description", ""))
+        for t in data.pop("task_templates", [])
+    ]
+
+
 class CatalogItemViewSet(StanchionViewSet):
     queryset = CatalogItem.objects.select_related("service").prefetch_related("task_templates")
     serializer_class = serializers.CatalogItemSerializer
@@ -166,19 +229,15 @@ class CatalogItemViewSet(StanchionViewSet):
     filterset_fields = ["service", "approval", "is_active"]
     ordering_fields = ["name", "id"]
 
-    @staticmethod
-    def _tasks(data):
-        return [(t.get("stage", 1), t["title"], t["team"]) for t in data.pop("task_templates", [])]
-
     def perform_create(self, serializer):
         data = _without_version(serializer.validated_data)
-        tasks = self._tasks(data)
+        tasks = _tasks(data)
         serializer.instance = services.create_catalog_item(
             actor=self.request.user, tasks=tasks, **data
         )
 
     def perform_versioned_update(self, instance, data, expected_version):
-        tasks = self._tasks(data) if "task_templates" in data else None
+        tasks = _tasks(data) if "task_templates" in data else None
         return services.update_catalog_item(
             instance,
             data,

@@ -8,6 +8,7 @@ from stanchion.core.models import BaseModel
 
 from ..choices import ApprovalMode
 from ..querysets import CatalogItemQuerySet
+from .policies import LONGEST_TARGET
 
 
 class CatalogItem(BaseModel):
@@ -63,6 +64,12 @@ class CatalogItem(BaseModel):
             errors["approval_team"] = "Only items approved by a team name an approval team."
         if self.delivery_target is not None and self.delivery_target <= timedelta(0):
             errors["delivery_target"] = "The promised delivery time must be positive."
+        elif self.delivery_target is not None and self.delivery_target > LONGEST_TARGET:
+            errors["delivery_target"] = f"At most {LONGEST_TARGET.days} days."
+        if self.service_id and self.name:
+            same_name = CatalogItem.objects.filter(service_id=self.service_id, name=self.name)
+            if same_name.exclude(pk=self.pk).exists():
+                errors["name"] = f"{self.service} already offers an item named “{self.name}”."
         try:
             parse_form_definition(self.form_definition)
         except FormDefinitionError as error:

@@ -7,10 +7,34 @@ from stanchion.core.models import BaseModel
 
 from ..choices import PauseState, Priority, ServiceTier
 
+# Targets are business time; beyond ten years they are typing mistakes, and
+# SQLite stores durations as 64-bit microseconds that a huge one overflows.
+LONGEST_TARGET = timedelta(days=3650)
+
 
 def _positive(errors, name, value):
     if value is not None and value <= timedelta(0):
         errors[name] = "The target must be longer than zero."
+    elif value is not None and value > LONGEST_TARGET:
+        errors[name] = f"The target must be at most {LONGEST_TARGET.days} days."
+
+
+def _pause_state_error(states):
+    allowed = PauseState.values()
+    if isinstance(states, list) and all(isinstance(s, str) and s in allowed for s in states):
+        return None
+    return f"Pause states must be a list of: {', '.join(allowed)}."
+
+
+def _already_defined(errors, policy, others, what):
+    # Named here, on the field, instead of the database constraint's vague
+    # "Constraint ... is violated" (which Django then skips for this field).
+    clash = others.exclude(pk=policy.pk).first()
+    if clash is not None:
+        errors["priority"] = (
+            f"{what} already has a {policy.priority.upper() or 'all-priorities'} policy "
+            f"({clash}); change that one instead."
+        )
 
 
 class SlaPolicy(BaseModel):
@@ -72,11 +96,17 @@ class SlaPolicy(BaseModel):
             and self.response_target > self.resolution_target
         ):
             errors["response_target"] = "The response target cannot exceed the resolution target."
-        unknown = [s for s in (self.pause_states or []) if s not in PauseState]
-        if not isinstance(self.pause_states, list) or unknown:
-            errors["pause_states"] = (
-                f"Pause states must be a list of: {', '.join(PauseState.values())}."
-            )
+        pause_error = _pause_state_error(self.pause_states)
+        if pause_error:
+            errors["pause_states"] = pause_error
+        if "tier" not in errors and self.priority:
+            same = SlaPolicy.objects.filter(priority=self.priority)
+            if self.service_id:
+                others = same.filter(service_id=self.service_id)
+                _already_defined(errors, self, others, f"Service {self.service}")
+            else:
+                others = same.filter(service__isnull=True, tier=self.tier)
+                _already_defined(errors, self, others, f"Tier {self.tier}")
         if errors:
             raise ValidationError(errors)
 
@@ -109,5 +139,8 @@ class OlaPolicy(BaseModel):
         errors = {}
         _positive(errors, "response_target", self.response_target)
         _positive(errors, "resolution_target", self.resolution_target)
+        if self.team_id:
+            others = OlaPolicy.objects.filter(team_id=self.team_id, priority=self.priority)
+            _already_defined(errors, self, others, f"Team {self.team}")
         if errors:
             raise ValidationError(errors)
