@@ -21,5 +21,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", AuditTrailView.as_view(), name="audit-list"),
     path("", include("stanchion.accounts.urls")),
+    path("", include("stanchion.catalog.urls")),
     path("", include("stanchion.tickets.urls")),
 ]

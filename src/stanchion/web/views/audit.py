@@ -35,6 +35,11 @@ RECORD_URLS = {
     "accounts.person": "accounts:person-detail",
     "accounts.team": "accounts:team-detail",
     "accounts.user": "accounts:user-detail",
+    "catalog.businesscalendar": "catalog:calendar-detail",
+    "catalog.catalogitem": "catalog:item-detail",
+    "catalog.olapolicy": "catalog:ola-detail",
+    "catalog.service": "catalog:service-detail",
+    "catalog.slapolicy": "catalog:sla-detail",
 }
 
 
