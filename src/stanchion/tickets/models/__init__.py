@@ -2,6 +2,7 @@ from .attachments import Attachment
 from .clocks import SlaClock
 from .csat import CsatSurvey
 from .fulfilment import Approval, Task
+from .saved_views import SavedView
 from .tickets import Category, PriorityMatrix, Ticket, TicketLink
 from .timeline import TimelineEvent
 
@@ -11,6 +12,7 @@ __all__ = [
     "Category",
     "CsatSurvey",
     "PriorityMatrix",
+    "SavedView",
     "SlaClock",
     "Task",
     "Ticket",
