@@ -285,12 +285,17 @@ def test_adding_a_member_twice_is_400_naming_user(world, make_user, admin_client
         ("/api/teams/?tier=l9", "tier"),
         ("/api/audit/?since=yesterday", "since"),
         ("/api/people/?cursor=not-a-cursor", "cursor"),
+        ("/api/people/?department=99999999999999999999999", "department"),
+        ("/api/audit/?actor=-1.3e181", "actor"),
+        ("/api/audit/?actor=99999999999999999999999", "actor"),
+        ("/api/audit/?actor=1.5", "actor"),
     ],
 )
 def test_bad_query_parameters_are_400_naming_them(url, field, world, admin_client):
     assert_error(admin_client.get(url), 400, field)
 
 
-@pytest.mark.parametrize("pk", ["99999999999999999999999", "0", "abc"])
-def test_odd_ids_are_404(pk, world, admin_client):
-    assert_error(admin_client.get(f"/api/people/{pk}/"), 404)
+@pytest.mark.parametrize("prefix", ["people", "audit", "tokens"])
+@pytest.mark.parametrize("pk", ["99999999999999999999999", "0", "-1", "abc", "1.5"])
+def test_odd_ids_are_404(prefix, pk, world, admin_client):
+    assert_error(admin_client.get(f"/api/{prefix}/{pk}/"), 404)

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from rest_framework import serializers, viewsets
 
 from stanchion.api.permissions import RolePermission
@@ -6,10 +7,22 @@ from stanchion.api.permissions import RolePermission
 from .models import AuditEntry
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A whole, positive id in the database's range: anything else is a 400
+    naming the parameter, never a query the database cannot run."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class AuditEntryFilterSet(django_filters.FilterSet):
     model = django_filters.CharFilter(help_text="app_label.model, e.g. accounts.team")
     object_id = django_filters.CharFilter()
-    actor = django_filters.NumberFilter(field_name="actor_id")
+    actor = IdFilter(field_name="actor_id")
     action = django_filters.ChoiceFilter(choices=AuditEntry.Action.choices)
     source = django_filters.CharFilter()
     request_id = django_filters.CharFilter()
