@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "stanchion.accounts",
     "stanchion.catalog",
     "stanchion.tickets",
+    "stanchion.notifications",
     "stanchion.api",
     "stanchion.web",
 ]
@@ -206,6 +207,14 @@ AUDIT_RETENTION_DAYS = max(400, int(env("AUDIT_RETENTION_DAYS", "400")))
 # and the attachment limits (docs/service-desk.md).
 TICKET_REOPEN_DAYS = int(env("TICKET_REOPEN_DAYS", "7"))
 ATTACHMENT_MAX_BYTES = int(float(env("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024)
+# Resolved tickets the requester does not reopen are closed this many days
+# later by the SLA job; satisfaction links work this long (docs/notifications.md).
+TICKET_AUTO_CLOSE_DAYS = int(env("TICKET_AUTO_CLOSE_DAYS", "5"))
+CSAT_LINK_DAYS = int(env("CSAT_LINK_DAYS", "30"))
+SLA_CHECK_SECONDS = int(env("SLA_CHECK_SECONDS", "60"))
+# "auto": email goes out from this process's background thread (inline when
+# none runs); "worker": web processes only queue it for ``stanchion worker``.
+EMAIL_DELIVERY = env("EMAIL_DELIVERY", "auto")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

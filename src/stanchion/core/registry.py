@@ -21,11 +21,19 @@ class DemoStep:
     order: int
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    func: object  # callable() run by core.scheduler every ``every_seconds``
+    every_seconds: float
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
     demo: list[DemoStep] = field(default_factory=list)
     kpis: dict = field(default_factory=dict)
+    periodic: list[PeriodicJob] = field(default_factory=list)
 
     def add_nav(self, item):
         if all(existing.url_name != item.url_name for existing in self.nav):
@@ -36,6 +44,14 @@ class Registry:
         if all(step.name != name for step in self.demo):
             self.demo.append(DemoStep(name, func, order))
             self.demo.sort(key=lambda s: s.order)
+
+    def add_periodic(self, name, func, every_seconds):
+        """A job the in-process scheduler (``stanchion run``/``worker``) runs
+        every ``every_seconds``; registering a name twice keeps the first."""
+        if every_seconds <= 0:
+            raise ValueError(f"{name}: every_seconds must be positive.")
+        if all(job.name != name for job in self.periodic):
+            self.periodic.append(PeriodicJob(name, func, every_seconds))
 
     def nav_for(self, user):
         from stanchion.accounts.roles import has_perm

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("stanchion.accounts.urls")),
     path("", include("stanchion.catalog.urls")),
     path("", include("stanchion.tickets.urls")),
+    path("", include("stanchion.notifications.urls")),
 ]
