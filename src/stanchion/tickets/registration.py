@@ -7,7 +7,19 @@ def register_agent_ui():
 
 
 def register_portal():
-    pass
+    """The employee portal, for every role's own business: asking for help
+    (not auditors, who only read), one's tickets, and approvals (the inbox
+    says so when nothing waits)."""
+    from stanchion.core.registry import NavItem, registry
+
+    section = "Self-service"
+    registry.add_nav(NavItem("Get help", "tickets:portal-home", "ticket.add", section, order=5))
+    registry.add_nav(
+        NavItem("My tickets", "tickets:my-tickets", "ticket.view", section, order=6, key="m")
+    )
+    registry.add_nav(
+        NavItem("Approvals", "tickets:approval-list", "approval.decide", section, order=12)
+    )
 
 
 def register_notifications():
