@@ -117,6 +117,12 @@ def answer_survey(survey, *, actor, rating, comment="", now=None):
     if rating not in RATINGS:
         raise ValidationError({"rating": "Choose a rating from 1 to 5."})
     comment = (comment or "").strip()
+    # A TextField's max_length is not checked by full_clean; check it here.
+    limit = CsatSurvey._meta.get_field("comment").max_length
+    if len(comment) > limit:
+        raise ValidationError(
+            {"comment": f"Keep the comment to at most {limit} characters (it has {len(comment)})."}
+        )
     locked.rating, locked.comment = rating, comment
     locked.answered_at = now or timezone.now()
     save_validated(locked)
