@@ -150,14 +150,17 @@ class BusinessCalendarViewSet(StanchionViewSet):
         monday = day - timedelta(days=day.weekday())
         _engine_or_400(calendar, "date")
         intervals, closed = week_view(calendar, monday)
-        body = {
-            "calendar": calendar.pk,
-            "time_zone": calendar.time_zone,
-            "week_of": monday,
-            "intervals": [{"start": a, "end": b} for a, b in intervals],
-            "closed": [{"date": d, "name": n} for d, n in sorted(closed.items())],
-        }
-        return Response(serializers.CalendarWeekSerializer(body).data)
+        # ISO strings built here: a DateTimeField would shift the local
+        # times into the server's zone.
+        return Response(
+            {
+                "calendar": calendar.pk,
+                "time_zone": calendar.time_zone,
+                "week_of": monday.isoformat(),
+                "intervals": [{"start": a.isoformat(), "end": b.isoformat()} for a, b in intervals],
+                "closed": [{"date": d.isoformat(), "name": n} for d, n in sorted(closed.items())],
+            }
+        )
 
     @extend_schema(
         parameters=[serializers.DueQuerySerializer],
