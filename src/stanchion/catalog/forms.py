@@ -400,6 +400,7 @@ class TaskRowForm(forms.Form):
     stage = forms.IntegerField(min_value=1, max_value=20, required=False)
     title = forms.CharField(max_length=200, required=False)
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
+    description = forms.CharField(max_length=5000, required=False, label="Instructions")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -421,14 +422,17 @@ class TaskRowForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         if not data.get("title") or data.get("team") is None:
             return None
-        return (data.get("stage") or 1, data["title"], data["team"])
+        return (data.get("stage") or 1, data["title"], data["team"], data.get("description", ""))
 
 
 TaskFormSet = forms.formset_factory(TaskRowForm, extra=2, max_num=50, validate_max=True)
 
 
 def tasks_initial(templates):
-    return [{"stage": t.stage, "title": t.title, "team": t.team_id} for t in templates]
+    return [
+        {"stage": t.stage, "title": t.title, "team": t.team_id, "description": t.description}
+        for t in templates
+    ]
 
 
 def tasks_from(formset):

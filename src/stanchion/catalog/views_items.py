@@ -148,7 +148,8 @@ class CatalogItemEditView(StaffPageMixin, ObjectEditView):
             return self.render_form(form, item, version, status=400, formset=formset)
         tasks = tasks_from(formset)
         current_tasks = [
-            (t.stage, t.title, t.team) for t in item.task_templates.order_by("stage", "id")
+            (t.stage, t.title, t.team, t.description)
+            for t in item.task_templates.order_by("stage", "id")
         ]
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         if not changes and tasks == current_tasks:
