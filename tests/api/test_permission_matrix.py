@@ -205,6 +205,14 @@ LOOKUPS = merged("LOOKUPS", {"audit": lambda entry: entry.seq})
 # {(prefix, action): "?query"} for actions that need query parameters.
 QUERIES = merged("QUERIES", {})
 
+# {(prefix, action): callable(world, make_user) -> record}: a target for one
+# action where the prefix's usual target is in the wrong state for it.
+ACTION_TARGETS = merged("ACTION_TARGETS", {})
+# {(prefix, action): callable(world, target) -> dict}: bodies of POST actions.
+ACTION_BODIES = merged("ACTION_BODIES", {})
+# {(prefix, action): "multipart"} for routes that take a form, not JSON.
+FORMATS = merged("FORMATS", {})
+
 
 def lookup_of(prefix, target):
     return LOOKUPS[prefix](target) if prefix in LOOKUPS else target.pk
@@ -216,7 +224,7 @@ def build_request(prefix, action, world, make_user):
     body = None
     target = None
     if detail:
-        target = TARGETS[prefix](world, make_user)
+        target = ACTION_TARGETS.get((prefix, action), TARGETS[prefix])(world, make_user)
         url += f"{lookup_of(prefix, target)}/"
     if url_path:
         url += f"{url_path}/"
@@ -227,6 +235,8 @@ def build_request(prefix, action, world, make_user):
         body = {**PUT_BODIES[prefix](target), "version": target.version}
     elif action == "partial_update":
         body = {**PATCH_BODIES[prefix], "version": target.version}
+    elif (prefix, action) in ACTION_BODIES:
+        body = ACTION_BODIES[(prefix, action)](world, target)
     return method, url, body
 
 
@@ -246,7 +256,7 @@ def test_role_gets_expected_status(route, role, world, make_user, api_client):
     assert route in EXPECTED, f"{route} has no entry in EXPECTED: decide who may use it"
     method, url, body = build_request(prefix, action, world, make_user)
     client = api_client(world.users[role], scope="write")
-    response = getattr(client, method)(url, body, format="json")
+    response = getattr(client, method)(url, body, format=FORMATS.get(route, "json"))
     assert response.status_code == EXPECTED[route][role], (
         f"{role} {method.upper()} {url}: {response.status_code} {response.content[:300]}"
     )
@@ -258,7 +268,7 @@ def test_role_gets_expected_status(route, role, world, make_user, api_client):
 def test_unauthenticated_is_refused(route, world, make_user):
     prefix, action = route
     method, url, body = build_request(prefix, action, world, make_user)
-    response = getattr(APIClient(), method)(url, body, format="json")
+    response = getattr(APIClient(), method)(url, body, format=FORMATS.get(route, "json"))
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
 
@@ -273,7 +283,7 @@ def test_read_only_token_cannot_write(route, world, make_user, api_client):
     before = AuditEntry.objects.count()
     client = api_client(world.users[ADMIN], scope="read")
     after_token = AuditEntry.objects.count()  # issuing the token is itself audited
-    response = getattr(client, method)(url, body, format="json")
+    response = getattr(client, method)(url, body, format=FORMATS.get(route, "json"))
     assert response.status_code == 403
     assert "read-only" in response.json()["error"]["message"]
     assert AuditEntry.objects.count() == after_token == before + 1

@@ -12,6 +12,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from stanchion.core.errors import TransitionError
+
 
 def _flatten(detail):
     if isinstance(detail, dict):
@@ -54,6 +56,12 @@ def exception_handler(exc, context):
         # A uniqueness race that slipped past validation: report, never 500.
         return Response(
             error_body("conflict", "This conflicts with an existing record."),
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, TransitionError):
+        # The request was well formed; the record's state does not allow it.
+        return Response(
+            error_body("invalid_transition", exc.messages[0], {"state": exc.messages}),
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, DjangoValidationError):

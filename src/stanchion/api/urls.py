@@ -5,6 +5,9 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from stanchion.accounts.api import views as accounts
 from stanchion.catalog.api import views as catalog
 from stanchion.core.audit_api import AuditEntryViewSet
+from stanchion.tickets.api import views as tickets
+from stanchion.tickets.api import views_attachments as ticket_files
+from stanchion.tickets.api import views_work as ticket_work
 
 
 class ApiRoot(APIRootView):
@@ -31,6 +34,12 @@ router.register("calendar-closures", catalog.ClosureViewSet)
 router.register("catalog-items", catalog.CatalogItemViewSet)
 router.register("sla-policies", catalog.SlaPolicyViewSet)
 router.register("ola-policies", catalog.OlaPolicyViewSet)
+router.register("incidents", tickets.IncidentViewSet, basename="incident")
+router.register("requests", tickets.RequestViewSet, basename="request")
+router.register("tasks", ticket_work.TaskViewSet)
+router.register("approvals", ticket_work.ApprovalViewSet)
+router.register("categories", ticket_work.CategoryViewSet)
+router.register("attachments", ticket_files.AttachmentViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -14,6 +14,7 @@ from datetime import UTC, timedelta
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from . import context
@@ -24,6 +25,9 @@ GENESIS_HASH = "0" * 64
 
 def to_json_value(value):
     """Values as they will read back from a JSON column, so hashes are stable."""
+    if isinstance(value, FieldFile):
+        # A stored file is recorded by its path in storage.
+        value = value.name or ""
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 

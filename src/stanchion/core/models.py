@@ -101,3 +101,33 @@ class AuditHead(models.Model):
 
     def __str__(self):
         return f"audit head at #{self.last_seq}"
+
+
+class IdempotencyKey(models.Model):
+    """A create request a client may safely repeat (``Idempotency-Key``
+    header): what it sent and what it got, so a retry gets the same answer
+    instead of a second record. Keys are per user and per endpoint; the
+    unique constraint is what makes two concurrent duplicates yield one
+    record (see core.idempotency)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    endpoint = models.CharField(max_length=255)
+    # sha256 of the request body: the same key with another body is refused.
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    # Response headers worth repeating (ETag, Location).
+    headers = models.JSONField(default=dict)
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key", "endpoint"], name="unique_idempotency_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.key} on {self.endpoint}"

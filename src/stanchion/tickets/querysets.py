@@ -54,3 +54,19 @@ class TimelineQuerySet(TicketChildQuerySet):
 
 class AttachmentQuerySet(TicketChildQuerySet):
     public_field = "public"
+
+
+class ApprovalQuerySet(TicketChildQuerySet):
+    """IT staff see every approval; anyone else sees the ones addressed to
+    them, as the approver or as a member of the approving team, whoever
+    the request is for."""
+
+    def visible_to(self, user):
+        if has_perm(user, "approval.view"):
+            return self
+        if not has_perm(user, "approval.decide"):
+            return self.none()
+        from stanchion.accounts.models import TeamMembership
+
+        teams = TeamMembership.objects.filter(user=user).values("team_id")
+        return self.filter(Q(approver=user) | Q(approver_team__in=teams))

@@ -3,7 +3,7 @@ from django.db import models
 from stanchion.core.models import BaseModel
 
 from ..choices import ApprovalState, TaskState
-from ..querysets import TicketChildQuerySet
+from ..querysets import ApprovalQuerySet, TicketChildQuerySet
 
 
 class Approval(BaseModel):
@@ -28,7 +28,7 @@ class Approval(BaseModel):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
-    objects = TicketChildQuerySet.as_manager()
+    objects = ApprovalQuerySet.as_manager()
 
     class Meta:
         ordering = ["ticket", "id"]
