@@ -175,7 +175,7 @@ class ReopenForm(forms.Form):
 class RatingForm(forms.Form):
     rating = forms.TypedChoiceField(
         label="How did we do?",
-        choices=[(str(n), str(n)) for n in range(5, 0, -1)],
+        choices=[(str(n), str(n)) for n in range(1, 6)],
         coerce=int,
         widget=forms.RadioSelect,
     )

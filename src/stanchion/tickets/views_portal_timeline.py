@@ -11,7 +11,6 @@ from stanchion.core.markdown import render_markdown
 from .choices import EventKind, TicketState
 
 _STATE_SENTENCES = {
-    TicketState.AWAITING_APPROVAL: "sent it for approval",
     TicketState.ASSIGNED: "passed it to the right team",
     TicketState.IN_PROGRESS: "started work",
     TicketState.RESOLVED: "marked it as solved",
@@ -87,10 +86,18 @@ def _entry(event, viewer):
     return Entry(who, EventKind.label(kind).lower(), event.body, event.at, "state", from_it)
 
 
+def _says_nothing_new(event):
+    """Sending a request for approval is told by the approval entry itself."""
+    data = event.data or {}
+    return event.kind == EventKind.STATE and data.get("to") == TicketState.AWAITING_APPROVAL
+
+
 def timeline_entries(events, viewer):
     """``events``: public TimelineEvents with ``actor`` loaded, oldest first."""
     entries = []
     for event in events:
+        if _says_nothing_new(event):
+            continue
         entry = _entry(event, viewer)
         entries.append(replace(entry, body=render_markdown(entry.body)))
     return entries
