@@ -14,7 +14,7 @@ from django.views import View
 
 from stanchion.core.views import PermissionRequiredMixin, apply_errors
 
-from . import services
+from . import csat, services
 from .choices import OPEN_STATES, ClockKind, ClockState, TaskState, TicketKind, TicketState
 from .forms_portal import RatingForm, ReopenForm, ReplyForm
 from .models import TimelineEvent
@@ -72,10 +72,6 @@ class PortalTicketView(PortalTicketMixin, View):
         return render_ticket(request, self.get_ticket())
 
 
-def _open_survey(ticket):
-    return ticket.surveys.filter(answered_at__isnull=True).order_by("-sent_at", "-id").first()
-
-
 def render_ticket(request, ticket, *, forms=None, status=200):
     """The ticket page; ``forms`` carries a bound form back with its errors."""
     forms = forms or {}
@@ -90,7 +86,7 @@ def render_ticket(request, ticket, *, forms=None, status=200):
     events = TimelineEvent.objects.filter(ticket=ticket, public=True).select_related("actor")
     survey = answered = None
     if ticket.state in (TicketState.RESOLVED, TicketState.CLOSED):
-        survey = _open_survey(ticket)
+        survey = csat.open_survey(ticket)
         if survey is None:
             answered = ticket.surveys.filter(answered_at__isnull=False).first()
     until = reopen_until(ticket)
@@ -182,11 +178,9 @@ class RateView(PortalTicketMixin, View):
     permission = "ticket.comment"
 
     def post(self, request, number):
-        from . import csat  # written alongside the satisfaction emails
-
         ticket = self.get_ticket()
         form = RatingForm(request.POST)
-        survey = _open_survey(ticket)
+        survey = csat.open_survey(ticket)
         if survey is None:
             messages.info(request, "This ticket has already been rated. Thank you!")
             return redirect("tickets:portal-ticket", ticket.number)
