@@ -3,7 +3,26 @@ receivers. Each part keeps its own function below."""
 
 
 def register_agent_ui():
-    pass
+    """The agent workspace: one entry per queue and the intake form, for IT
+    staff. ``slaclock.view`` is the gate because every staff role (auditors
+    too) holds it and employees, who see their own tickets, do not."""
+    from stanchion.core.registry import NavItem, registry
+
+    from .views_agent_queues import QUEUES
+
+    section = "Service desk"
+    for position, queue in enumerate(QUEUES.values()):
+        registry.add_nav(
+            NavItem(
+                queue.label,
+                f"tickets:queue-{queue.slug}",
+                "slaclock.view",
+                section,
+                order=20 + position,
+                key=queue.nav_key,
+            )
+        )
+    registry.add_nav(NavItem("New incident", "tickets:incident-new", "ticket.change", section, 29))
 
 
 def register_portal():

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from stanchion.accounts.models import TeamMembership
+from stanchion.core.errors import TransitionError
 from stanchion.core.services import (
     create_record,
     lock,
@@ -211,6 +212,10 @@ def change_state(
         raise ValidationError({"pending_reason": "Say what the ticket is waiting for."})
     if to_state == TicketState.ASSIGNED and locked.assignment_team_id is None:
         raise ValidationError({"state": "Assign the ticket to a team first."})
+    if locked.state == TicketState.RESOLVED:
+        # The workflow lets a resolved ticket go back to in progress only by
+        # reopen (reason, window, reopen count, clocks restarted).
+        raise TransitionError("ticket", locked.state, to_state)
     was_pending = locked.state == TicketState.PENDING
     move(locked, to_state, actor=actor, now=now, body=body, reason=pending_reason)
     locked.pending_reason = pending_reason if to_state == TicketState.PENDING else ""
