@@ -1,5 +1,9 @@
+from datetime import UTC
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django_filters.fields import IsoDateTimeField
 from rest_framework import serializers, viewsets
 
 from stanchion.api.permissions import RolePermission
@@ -19,6 +23,24 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """ISO 8601 in, UTC out: PostgreSQL refuses offsets beyond 15:59 that
+    Python accepts, and an instant near year 1 may not exist in UTC."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError as error:
+            raise ValidationError("Date and time out of range.", code="invalid") from error
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class AuditEntryFilterSet(django_filters.FilterSet):
     model = django_filters.CharFilter(help_text="app_label.model, e.g. accounts.team")
     object_id = django_filters.CharFilter()
@@ -26,8 +48,8 @@ class AuditEntryFilterSet(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(choices=AuditEntry.Action.choices)
     source = django_filters.CharFilter()
     request_id = django_filters.CharFilter()
-    since = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lt")
+    since = UtcDateTimeFilter(field_name="timestamp", lookup_expr="gte")
+    until = UtcDateTimeFilter(field_name="timestamp", lookup_expr="lt")
 
     class Meta:
         model = AuditEntry
