@@ -143,6 +143,19 @@ def test_bad_answers_are_named_per_field_and_nothing_is_created(desk, laptop, lo
     assert not Ticket.objects.exists() and not Approval.objects.exists()
 
 
+def test_a_null_character_in_an_answer_is_refused_by_name(desk, laptop, login):
+    # PostgreSQL cannot keep NUL in JSON; it used to surface as a server error.
+    response = login(desk.requester_login).post(
+        reverse("tickets:portal-request-item", args=[laptop.pk]),
+        {"model": "Air", "keep_old": "true", "notes": "a\x00b", "contact": "a\x00@b.example"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert field_errors(html, "notes") == ["Null characters are not allowed."]
+    assert field_errors(html, "contact") == ["Null characters are not allowed."]
+    assert not Ticket.objects.exists()
+
+
 def test_good_answers_create_a_request_waiting_for_the_managers_approval(desk, laptop, login):
     client = login(desk.requester_login)
     response = client.post(reverse("tickets:portal-request-item", args=[laptop.pk]), GOOD_ANSWERS)

@@ -140,6 +140,9 @@ def parse_form_definition(definition):
 
 def _clean_value(spec, value):
     kind = spec.type
+    if kind in ("text", "textarea", "email") and isinstance(value, str) and "\x00" in value:
+        # PostgreSQL cannot store NUL in JSON: refuse it here, by name.
+        raise ValueError("Null characters are not allowed.")
     if kind in ("text", "textarea"):
         if not isinstance(value, str):
             raise ValueError("Enter text.")
