@@ -651,3 +651,22 @@ def test_bad_calendar_queries_are_400_naming_the_parameter(
 ):
     response = api_admin.get(f"/api/calendars/{office.pk}/{action}/", query)
     assert_invalid(response, field, *fragments)
+
+
+def test_deleting_a_calendar_in_use_is_a_409_naming_the_users(api_admin, new_service, office):
+    new_service("VPN")
+    OlaPolicy.objects.create(
+        team=new_service("SSO").owner_team,
+        response_target=timedelta(hours=1),
+        resolution_target=timedelta(hours=8),
+        calendar=office,
+    )
+    before = rows()
+    response = api_admin.delete(f"/api/calendars/{office.pk}/")
+    assert response.status_code == 409
+    assert response.json()["error"] == {
+        "code": "protected",
+        "message": "Still in use by OLA policies, services; remove those references first.",
+        "fields": {},
+    }
+    assert rows() == before

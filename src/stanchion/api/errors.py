@@ -49,7 +49,7 @@ def _from_validation_error(detail):
 
 def exception_handler(exc, context):
     if isinstance(exc, ProtectedError | RestrictedError):
-        names = sorted({obj._meta.verbose_name_plural for obj in exc.protected_objects})
+        names = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
         message = f"Still in use by {', '.join(names)}; remove those references first."
         return Response(error_body("protected", message), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, IntegrityError):

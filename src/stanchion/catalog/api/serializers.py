@@ -2,6 +2,7 @@ import re
 from datetime import date, timedelta
 
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from stanchion.core.api import StanchionSerializer
@@ -79,10 +80,19 @@ class ServiceLinkSerializer(StanchionSerializer):
         fields = ["id", "service", "kind", "title", "url", "version"]
 
 
+# A wall-clock time in the calendar's zone. Not OpenAPI's "time" format,
+# which (as RFC 3339 full-time) demands an offset that a weekly rule has not.
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d\d:\d\d(:\d\d(\.\d{1,6})?)?$", "example": "09:00"}
+)
+class WallClockTimeField(serializers.TimeField):
+    pass
+
+
 class IntervalSerializer(StrictSerializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 = Monday")
-    start = serializers.TimeField()
-    end = serializers.TimeField(help_text="At or before start: runs overnight; 00:00-00:00 all day")
+    start = WallClockTimeField(help_text="HH:MM[:SS], local time in the calendar's zone")
+    end = WallClockTimeField(help_text="At or before start: runs overnight; 00:00-00:00 all day")
 
 
 class ClosureSerializer(StanchionSerializer):
