@@ -109,3 +109,18 @@ def test_auditor_cannot_bulk_act(desk, make_user):
     )
     assert response.status_code == 403
     assert Ticket.objects.get(pk=ticket.pk).state == "new"
+
+
+def test_a_refused_bulk_request_keeps_the_choices_and_ticked_rows(desk):
+    ticket = open_ticket(desk, "Keep me ticked")
+    response = login(desk.agent).post(
+        reverse("tickets:bulk"),
+        {"action": "state", "state": "pending", "queue": "all", "ticket": selected(ticket)},
+        headers=RESULTS,
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        f'value="{ticket.pk}:{ticket.version}" aria-label="Select {ticket.number}" checked' in body
+    )
+    assert '<option value="pending" selected>' in body

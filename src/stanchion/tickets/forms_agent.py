@@ -35,7 +35,10 @@ class PendForm(forms.Form):
         label="Waiting for", choices=[("", "Choose a reason"), *PendingReason.choices()]
     )
     body = forms.CharField(
-        label="Note (optional)", required=False, max_length=20000, widget=forms.Textarea
+        label="Note (optional)",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -53,7 +56,9 @@ class ResolveForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason", max_length=20000, widget=forms.Textarea)
+    reason = forms.CharField(
+        label="Reason", max_length=20000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class CommentForm(forms.Form):

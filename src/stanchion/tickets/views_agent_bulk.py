@@ -86,7 +86,12 @@ class BulkActionView(AgentActionMixin, View):
                 for name, errs in form.errors.items()
             )
         if report["errors"]:
-            return render_queue(request, queue, params, report=report, status=400)
+            kept = {
+                name: request.POST.get(name, "")
+                for name in ("assignment_team", "assignee", "state", "pending_reason")
+            }
+            kept["tickets"] = set(request.POST.getlist("ticket"))
+            return render_queue(request, queue, params, report=report, status=400, kept=kept)
         tickets = Ticket.objects.visible_to(request.user).in_bulk(list(chosen))
         for pk, version in chosen.items():
             ticket = tickets.get(pk)

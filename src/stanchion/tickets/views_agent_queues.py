@@ -158,6 +158,8 @@ def queue_context(request, queue, params, report=None):
     rows = page.rows if page else []
     for row in rows:
         row.sla_level = sla_level(row, now)
+        # The version rides along so a bulk action refuses rows changed since.
+        row.select_key = f"{row.pk}:{row.version}"
     query = _query_without_paging(params)
     plain = query.urlencode()
     joiner = "&" if plain else ""
@@ -222,8 +224,11 @@ def sla_level(ticket, now):
     return ""
 
 
-def render_queue(request, queue, params, *, report=None, partial=None, status=200):
+def render_queue(request, queue, params, *, report=None, partial=None, status=200, kept=None):
+    """``kept``: the bulk bar's choices and ticked rows to show again after
+    a refused bulk request, so the agent fixes one field instead of all."""
     context = queue_context(request, queue, params, report)
+    context["kept"] = kept or {}
     if partial is None:
         partial = is_htmx_swap(request, RESULTS)
     template = "tickets/agent/queue_results.html" if partial else "tickets/agent/queue.html"

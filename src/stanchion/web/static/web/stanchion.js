@@ -64,8 +64,9 @@
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     const status = event.detail.xhr.status;
-    const region = event.detail.elt.closest("[data-swap-errors]") ||
-      (event.detail.target && event.detail.target.closest("[data-swap-errors]"));
+    // The element that sent the request, or the one being swapped.
+    const sources = [event.detail.requestConfig && event.detail.requestConfig.elt, event.detail.target];
+    const region = sources.some(function (el) { return el && el.closest("[data-swap-errors]"); });
     if (region && (status === 400 || status === 409)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
