@@ -281,3 +281,25 @@ def test_change_state_cannot_reopen_a_resolved_ticket_behind_reopens_back(desk, 
     with pytest.raises(ValidationError, match="from 'resolved' to 'in_progress'"):
         services.change_state(fresh(ticket), "in_progress", actor=desk.agent)
     assert fresh(ticket).reopen_count == 0 and fresh(ticket).state == "resolved"
+
+
+def test_due_times_in_the_viewers_zone_and_the_calendars(desk, ticket):
+    from zoneinfo import ZoneInfo
+
+    from stanchion.accounts import services as accounts
+    from stanchion.accounts.models import Location
+
+    berlin = Location.objects.create(name="Berlin", time_zone="Europe/Berlin", country="DE")
+    person = accounts.create_person(
+        actor=None, name="Agent Person", email="ap@example.com", employee_id="E9", location=berlin
+    )
+    desk.agent.person = person
+    desk.agent.save()
+    due = ticket.clocks.get(kind="response").due_at
+    body = login(desk.agent).get(reverse("tickets:ticket", args=[ticket.number])).content
+    body = body.decode()
+    in_berlin = due.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M")
+    in_utc = due.astimezone(ZoneInfo("UTC")).strftime("%H:%M")
+    assert in_berlin != in_utc  # Berlin is one or two hours ahead of UTC
+    assert re.search(rf"<strong data-viewer-due>[^<]*{in_berlin}</strong>", body)
+    assert re.search(rf"data-calendar-due>[^<]*{in_utc} in UTC, the calendar", body)
