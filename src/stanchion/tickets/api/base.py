@@ -4,7 +4,6 @@ versions on actions, and read-only viewsets with permission-restricted rows."""
 from django.db import transaction
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from stanchion.api.errors import error_body
@@ -88,23 +87,8 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return with_etag(Response(self.get_serializer(instance).data), instance)
 
 
-class DownloadRenderer(BaseRenderer):
-    """Lets a client ask for ``application/octet-stream``; errors still
-    come as the JSON error shape."""
-
-    media_type = "application/octet-stream"
-    format = "bin"
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes):
-            return data
-        return JSONRenderer().render(data)
-
-
 __all__ = [
     "ActionSerializer",
-    "DownloadRenderer",
     "ReadOnlyViewSet",
     "VersionedActionSerializer",
     "run_versioned",

@@ -3,6 +3,7 @@ and the bodies of the state-change actions."""
 
 from rest_framework import serializers
 
+from stanchion.accounts.choices import SupportTier
 from stanchion.accounts.models import Person, Team, User
 from stanchion.accounts.roles import is_staff_role
 from stanchion.catalog.models import CatalogItem, Service
@@ -54,9 +55,18 @@ TICKET_FIELDS = [
 ]
 
 
+def _blank_or(choices):
+    # Read-only fields lose ``allow_blank``; say so, so the schema admits "".
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True)
+
+
 class TicketSerializer(serializers.ModelSerializer):
     """A ticket as every reader sees it. Related records are ids, so a page
     of tickets is one query."""
+
+    pending_reason = _blank_or(PendingReason.choices())
+    resolution_code = _blank_or(ResolutionCode.choices())
+    resolved_by_tier = _blank_or(SupportTier.choices())
 
     class Meta:
         model = Ticket

@@ -10,7 +10,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from stanchion.core.idempotency import IdempotentCreateMixin
@@ -18,7 +17,7 @@ from stanchion.core.idempotency import IdempotentCreateMixin
 from ..models import Attachment
 from ..services.attachments import add_attachment
 from . import serializers_work as serializers
-from .base import DownloadRenderer, ReadOnlyViewSet
+from .base import ReadOnlyViewSet
 
 DOWNLOAD_TYPE = "application/octet-stream"
 
@@ -65,13 +64,10 @@ class AttachmentViewSet(IdempotentCreateMixin, ReadOnlyViewSet):
             )
         }
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        renderer_classes=[JSONRenderer, DownloadRenderer],
-        filter_backends=[],
-    )
+    @action(detail=True, methods=["get"], filter_backends=[])
     def download(self, request, pk=None):
+        """The file, always as a download (any Accept that takes JSON errors
+        will do: the file itself is not content-negotiated)."""
         attachment = self.get_object()
         response = FileResponse(
             attachment.file.open("rb"),

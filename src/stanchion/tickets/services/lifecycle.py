@@ -297,7 +297,9 @@ def reopen(ticket, *, actor, reason, now=None):
     locked = lock(ticket)
     now = now or timezone.now()
     if locked.state != TicketState.RESOLVED:
-        check_transition(TICKET_TRANSITIONS, "ticket", locked.state, TicketState.IN_PROGRESS)
+        # Only a resolved ticket reopens: a pending one going back to work
+        # is not a reopening and must not count as one.
+        raise TransitionError("ticket", locked.state, "reopened")
     window = timedelta(days=settings.TICKET_REOPEN_DAYS)
     if locked.resolved_at and now - locked.resolved_at > window:
         raise ValidationError(
