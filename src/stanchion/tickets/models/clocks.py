@@ -16,7 +16,10 @@ class SlaClock(BaseModel):
     recomputed whenever a pause starts or ends.
     """
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="clocks")
+    # Indexed with state and due_at below (a queue row's running clock).
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="clocks", db_index=False
+    )
     kind = models.CharField(max_length=ClockKind.max_length(), choices=ClockKind.choices())
     team = models.ForeignKey(
         "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -46,6 +49,7 @@ class SlaClock(BaseModel):
     class Meta:
         ordering = ["ticket", "started_at", "id"]
         indexes = [
+            models.Index(fields=["ticket", "state", "due_at"]),
             models.Index(fields=["state", "due_at"]),
             models.Index(fields=["state", "warn_at"]),
         ]

@@ -127,6 +127,10 @@ class Ticket(BaseModel):
         blank=True,
         editable=False,
     )
+    # No single-column indexes on the two queue keys: the (team | assignee,
+    # state, sla_due_at) indexes below serve every lookup by them, and
+    # SQLite's planner, given both, picked the narrow one and scanned every
+    # ticket the team ever had (benchmarks/tickets.py).
     assignment_team = models.ForeignKey(
         "accounts.Team",
         null=True,
@@ -134,6 +138,7 @@ class Ticket(BaseModel):
         on_delete=models.PROTECT,
         related_name="tickets",
         editable=False,
+        db_index=False,
     )
     assignee = models.ForeignKey(
         "accounts.User",
@@ -142,6 +147,7 @@ class Ticket(BaseModel):
         on_delete=models.PROTECT,
         related_name="assigned_tickets",
         editable=False,
+        db_index=False,
     )
     resolution_code = models.CharField(
         max_length=ResolutionCode.max_length(),
