@@ -3,6 +3,10 @@
 import json
 
 import pytest
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
 
 from stanchion.accounts import services
 from stanchion.accounts.models import Department, Location, Person, Team, TeamMembership, User
@@ -307,3 +311,34 @@ def test_time_filters_take_any_valid_offset(world, admin_client):
     response = admin_client.get("/api/audit/", {"since": "0267-09-20T10:58:20.12-17:47"})
     assert response.status_code == 200
     assert len(response.json()["results"]) > 0
+
+
+class BinaryRenderer(BaseRenderer):
+    media_type = "application/octet-stream"
+    format = "bin"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else b"binary"
+
+
+class MissingFileView(APIView):
+    """A download whose file is gone: the error must still be JSON."""
+
+    renderer_classes = [BinaryRenderer, JSONRenderer]
+    authentication_classes = []
+    permission_classes = []
+
+    def get(self, request):
+        raise NotFound("No such file.")
+
+
+@pytest.mark.parametrize(
+    "query, accept", [("?format=bin", "*/*"), ("", "application/octet-stream")]
+)
+def test_errors_are_json_whatever_format_the_view_serves(query, accept):
+    request = APIRequestFactory().get(f"/download/{query}", HTTP_ACCEPT=accept)
+    response = MissingFileView.as_view()(request)
+    response.render()
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["error"]["message"] == "No such file."

@@ -67,7 +67,7 @@ def admin_token(db, make_user, in_test_transaction):
 
 # Bounded so the whole run stays within a few minutes on two cores; set
 # STANCHION_FUZZ_EXAMPLES (and STANCHION_FUZZ_RANDOM=1) for a deeper hunt.
-EXAMPLES = int(os.environ.get("STANCHION_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("STANCHION_FUZZ_EXAMPLES", "15"))
 DERANDOMIZE = os.environ.get("STANCHION_FUZZ_RANDOM") != "1"
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -48,6 +49,21 @@ def _from_validation_error(detail):
 
 
 def exception_handler(exc, context):
+    response = _error_response(exc, context)
+    if response is not None:
+        _render_as_json(context.get("request"))
+    return response
+
+
+def _render_as_json(request):
+    # An error is JSON even where the view would have sent a file or another
+    # format (?format=..., Accept): the one error shape has one media type.
+    if request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+
+
+def _error_response(exc, context):
     if isinstance(exc, ProtectedError | RestrictedError):
         names = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
         message = f"Still in use by {', '.join(names)}; remove those references first."
