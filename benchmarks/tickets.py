@@ -103,10 +103,11 @@ class BenchDatabase:
         connections.close_all()
         if self.keep:
             print(f"kept the benchmark database: --reuse {self.url}")
-            return
-        if self.name:
+        elif self.name:
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}"')
-        shutil.rmtree(self.tempdir, ignore_errors=True)
+        holds_database = self.vendor == "sqlite" and self.keep and not self.reuse
+        if not holds_database:
+            shutil.rmtree(self.tempdir, ignore_errors=True)
 
 
 def percentiles(samples_ms):
@@ -290,6 +291,8 @@ def run(args, bench):
     # instrumentation copies every context rendered, which is test-only cost,
     # not server time.)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    # Creating tickets notifies people: mail goes to memory, not to a server.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     began = time.perf_counter()
     call_command("migrate", verbosity=0)
     migrate_s = time.perf_counter() - began

@@ -63,6 +63,8 @@ def test_finds_words_in_title_description_and_timeline(tickets):
 def test_case_prefixes_and_every_word_required(tickets):
     assert search.ticket_ids("PRINT") == ids(tickets["title"])
     assert search.ticket_ids("vpn cert") == ids(tickets["description"])
+    # Only the last word may be a prefix: it may still be being typed.
+    assert search.ticket_ids("cert vpn") == []
     # "vpn" is in one ticket and "printer" in another: no ticket has both.
     assert search.ticket_ids("vpn printer") == []
     assert search.ticket_ids("nonexistentword") == []
@@ -154,6 +156,9 @@ def test_terms_split_on_punctuation_like_the_index(desk, tickets):
     assert search.ticket_ids("vpn-gw01.example.com") == ids(ticket)
     assert search.ticket_ids("bob@example") == ids(ticket)
     assert search.ticket_ids("users\\bob") == ids(ticket)
+    # Words joined by punctuation must be next to each other.
+    assert search.ticket_ids("example-vpn") == []
+    assert search.ticket_ids("example vpn") == ids(ticket)
 
 
 HOSTILE = [

@@ -15,8 +15,10 @@ would show through the results.
 How a query is read: words are the letters and digits in it; everything
 else (quotes, operators, brackets, colons, stars) only separates words, so no
 input can reach the search engine's own syntax. Every word must appear in the
-ticket, as a word or the start of one (``pass`` finds "password"). An empty
-query, or one with no words, is no filter at all.
+ticket; the last one may be the start of a word (``pass`` finds "password"),
+as it may still be being typed. Words joined by punctuation, as in a host
+name or an e-mail address, must appear next to each other. An empty query,
+or one with no words, is no filter at all.
 
 The index is one document per ticket, kept by database triggers (created in
 the tickets migration ``0003_search_index``), so every write path (services,
@@ -44,33 +46,55 @@ MAX_TERMS = 8
 MAX_TERM_LENGTH = 64
 DEFAULT_LIMIT = 50
 # Ranking every match of a very common word costs more than it is worth on a
-# page of 50: on PostgreSQL only the most recent matches are ranked.
-PG_RANK_WINDOW = 5_000
+# page of 50: only the most recent matches are ranked (ids grow with time).
+RANK_WINDOW = 5_000
 
 # Letters and digits (any script); underscores and punctuation separate.
 _WORD = re.compile(r"[^\W_]+")
 
 
-def terms(query):
-    """The words of ``query``, lower-cased, at most ``MAX_TERMS``."""
-    words = _WORD.findall((query or "").lower())
-    return [word[:MAX_TERM_LENGTH] for word in words[:MAX_TERMS]]
+def phrases(query):
+    """The query as phrases of lower-cased words: what whitespace separates
+    is a phrase of its own, and words joined by punctuation ("vpn-gw01",
+    "bob@example.com") form one phrase whose words must be adjacent. At most
+    ``MAX_TERMS`` words in all."""
+    result, budget = [], MAX_TERMS
+    for chunk in (query or "").lower().split():
+        words = [word[:MAX_TERM_LENGTH] for word in _WORD.findall(chunk)][:budget]
+        if words:
+            result.append(words)
+            budget -= len(words)
+        if budget == 0:
+            break
+    return result
 
 
-def _fts5_query(words, internal):
-    # Each word quoted (it cannot contain a quote: see _WORD) and prefix
-    # matched; a space between them means AND.
-    match = " ".join(f'"{word}"*' for word in words)
+def _fts5_query(groups, internal):
+    # Each phrase quoted (its words cannot contain a quote: see _WORD); the
+    # last one is also a prefix, for a word still being typed. A space
+    # between phrases means AND.
+    parts = [f'"{" ".join(words)}"' for words in groups]
+    parts[-1] += "*"
+    match = " ".join(parts)
     if internal:
         return match
     return "{title description public_text} : (" + match + ")"
 
 
-def _tsquery(words, internal):
-    # Lexemes quoted, prefix matched and, for employees, restricted to the
-    # public weights; the words hold no quote or backslash (see _WORD).
+def _tsquery(groups, internal):
+    # Lexemes quoted, the last one prefix matched and, for employees,
+    # restricted to the public weights; the words hold no quote or
+    # backslash (see _WORD).
     weights = "ABCD" if internal else "ABC"
-    return " & ".join(f"'{word}':*{weights}" for word in words)
+    phrases_sql = []
+    for index, words in enumerate(groups):
+        last = index == len(groups) - 1
+        lexemes = [
+            f"'{word}':{'*' if last and n == len(words) - 1 else ''}{weights}"
+            for n, word in enumerate(words)
+        ]
+        phrases_sql.append("(" + " <-> ".join(lexemes) + ")")
+    return " & ".join(phrases_sql)
 
 
 def _is_postgres():
@@ -79,13 +103,16 @@ def _is_postgres():
 
 def ticket_ids(query, *, limit=DEFAULT_LIMIT, internal=True):
     """Ids of the tickets matching ``query``, best match first (ties: the
-    newest first). An empty query matches nothing here: callers that list
-    tickets use ``filter_tickets``, which treats it as no filter."""
-    words = terms(query)
-    if not words:
+    newest first). Only the newest ``RANK_WINDOW`` matches are ranked, so a
+    word found in half the tickets costs no more than a rare one. An empty
+    query matches nothing here: callers that list tickets use
+    ``filter_tickets``, which treats it as no filter."""
+    groups = phrases(query)
+    if not groups:
         return []
     with connection.cursor() as cursor:
         if _is_postgres():
+            tsquery = _tsquery(groups, internal)
             cursor.execute(
                 """
                 SELECT ticket_id FROM (
@@ -96,13 +123,23 @@ def ticket_ids(query, *, limit=DEFAULT_LIMIT, internal=True):
                 ORDER BY ts_rank(document, to_tsquery('simple', %s)) DESC, ticket_id DESC
                 LIMIT %s
                 """,
-                [_tsquery(words, internal), PG_RANK_WINDOW, _tsquery(words, internal), limit],
+                [tsquery, RANK_WINDOW, tsquery, limit],
             )
         else:
+            match = _fts5_query(groups, internal)
+            # FTS5 walks matches in rowid order and stops early: the id of
+            # the RANK_WINDOW-th newest match bounds the ranked set.
             cursor.execute(
                 "SELECT rowid FROM tickets_ticket_fts WHERE tickets_ticket_fts MATCH %s "
+                "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
+                [match, RANK_WINDOW - 1],
+            )
+            floor = cursor.fetchone()
+            cursor.execute(
+                "SELECT rowid FROM tickets_ticket_fts WHERE tickets_ticket_fts MATCH %s "
+                "AND rowid >= %s "
                 "ORDER BY bm25(tickets_ticket_fts, 10.0, 3.0, 1.0, 1.0), rowid DESC LIMIT %s",
-                [_fts5_query(words, internal), limit],
+                [match, floor[0] if floor else 0, limit],
             )
         return [row[0] for row in cursor.fetchall()]
 
@@ -111,19 +148,19 @@ def filter_tickets(queryset, query, *, internal=True):
     """``queryset`` narrowed to the tickets matching ``query`` (unchanged for
     an empty query). The caller's ordering stays: queues keep sorting by SLA
     due; use ``ticket_ids`` for best-match order."""
-    words = terms(query)
-    if not words:
+    groups = phrases(query)
+    if not groups:
         return queryset
     if _is_postgres():
         matching = RawSQL(
             "SELECT ticket_id FROM tickets_ticket_search "
             "WHERE document @@ to_tsquery('simple', %s)",
-            [_tsquery(words, internal)],
+            [_tsquery(groups, internal)],
         )
     else:
         matching = RawSQL(
             "SELECT rowid FROM tickets_ticket_fts WHERE tickets_ticket_fts MATCH %s",
-            [_fts5_query(words, internal)],
+            [_fts5_query(groups, internal)],
         )
     return queryset.filter(pk__in=matching)
 
