@@ -156,6 +156,21 @@ def test_a_null_character_in_an_answer_is_refused_by_name(desk, laptop, login):
     assert not Ticket.objects.exists()
 
 
+def test_spaces_alone_do_not_answer_a_required_question(desk, login):
+    item = catalog.create_catalog_item(
+        actor=None,
+        service=desk.service,
+        name="Access",
+        form_definition=[{"name": "why", "type": "textarea", "required": True}],
+    )
+    response = login(desk.requester_login).post(
+        reverse("tickets:portal-request-item", args=[item.pk]), {"why": "   "}
+    )
+    assert response.status_code == 400
+    assert field_errors(response.content.decode(), "why") == ["This field is required."]
+    assert not Ticket.objects.exists()
+
+
 def test_good_answers_create_a_request_waiting_for_the_managers_approval(desk, laptop, login):
     client = login(desk.requester_login)
     response = client.post(reverse("tickets:portal-request-item", args=[laptop.pk]), GOOD_ANSWERS)

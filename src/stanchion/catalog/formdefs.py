@@ -192,7 +192,8 @@ def _clean_value(spec, value):
 
 
 def _is_blank(value):
-    return value is None or value == "" or value == []
+    # Spaces alone are no answer (they would be stored as an empty text).
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
 def validate_answers(fields, answers):
