@@ -37,4 +37,9 @@ def public_holidays(country, subdivision, year):
     """{date: name} for one year; cached because every SLA computation asks."""
     if not country:
         return {}
-    return dict(holidays_lib.country_holidays(country, subdiv=subdivision or None, years=year))
+    # English names whatever the server locale: the UI and API speak English.
+    return dict(
+        holidays_lib.country_holidays(
+            country, subdiv=subdivision or None, years=year, language="en_US"
+        )
+    )
