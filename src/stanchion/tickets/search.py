@@ -48,6 +48,7 @@ DEFAULT_LIMIT = 50
 # Ranking every match of a very common word costs more than it is worth on a
 # page of 50: only the most recent matches are ranked (ids grow with time).
 RANK_WINDOW = 5_000
+RECENT_SPAN = 50_000  # PostgreSQL: tickets looked at first, newest first
 
 # Letters and digits (any script); underscores and punctuation separate.
 _WORD = re.compile(r"[^\W_]+")
@@ -84,15 +85,17 @@ def _fts5_query(groups, internal):
 def _tsquery(groups, internal):
     # Lexemes quoted, the last one prefix matched and, for employees,
     # restricted to the public weights; the words hold no quote or
-    # backslash (see _WORD).
-    weights = "ABCD" if internal else "ABC"
+    # backslash (see _WORD). Staff match every weight: a query without
+    # weights (or phrases) is answered from the GIN index alone, with no
+    # recheck of each matching row's document.
+    weights = "" if internal else "ABC"
     phrases_sql = []
     for index, words in enumerate(groups):
         last = index == len(groups) - 1
-        lexemes = [
-            f"'{word}':{'*' if last and n == len(words) - 1 else ''}{weights}"
-            for n, word in enumerate(words)
-        ]
+        lexemes = []
+        for n, word in enumerate(words):
+            suffix = ("*" if last and n == len(words) - 1 else "") + weights
+            lexemes.append(f"'{word}':{suffix}" if suffix else f"'{word}'")
         phrases_sql.append("(" + " <-> ".join(lexemes) + ")")
     return " & ".join(phrases_sql)
 
@@ -101,10 +104,25 @@ def _is_postgres():
     return connection.vendor == "postgresql"
 
 
+_PG_RANKED = """
+    WITH recent AS MATERIALIZED (
+        SELECT ticket_id FROM tickets_ticket_search
+        WHERE document @@ to_tsquery('simple', %s) AND ticket_id > %s
+        ORDER BY ticket_id DESC LIMIT %s
+    )
+    SELECT s.ticket_id FROM tickets_ticket_search s
+    JOIN recent ON recent.ticket_id = s.ticket_id
+    ORDER BY ts_rank(s.document, to_tsquery('simple', %s)) DESC, s.ticket_id DESC
+    LIMIT %s
+"""
+
+
 def ticket_ids(query, *, limit=DEFAULT_LIMIT, internal=True):
     """Ids of the tickets matching ``query``, best match first (ties: the
     newest first). Only the newest ``RANK_WINDOW`` matches are ranked, so a
-    word found in half the tickets costs no more than a rare one. An empty
+    word found in half the tickets costs no more than a rare one; on
+    PostgreSQL the newest ``RECENT_SPAN`` tickets are searched first and the
+    older ones only when those give fewer than ``limit`` matches. An empty
     query matches nothing here: callers that list tickets use
     ``filter_tickets``, which treats it as no filter."""
     groups = phrases(query)
@@ -113,18 +131,18 @@ def ticket_ids(query, *, limit=DEFAULT_LIMIT, internal=True):
     with connection.cursor() as cursor:
         if _is_postgres():
             tsquery = _tsquery(groups, internal)
-            cursor.execute(
-                """
-                SELECT ticket_id FROM (
-                    SELECT ticket_id, document FROM tickets_ticket_search
-                    WHERE document @@ to_tsquery('simple', %s)
-                    ORDER BY ticket_id DESC LIMIT %s
-                ) recent
-                ORDER BY ts_rank(document, to_tsquery('simple', %s)) DESC, ticket_id DESC
-                LIMIT %s
-                """,
-                [tsquery, RANK_WINDOW, tsquery, limit],
-            )
+            # GIN answers "which rows match" but not "the newest ones": a
+            # common word's matches would all be read from the heap. Look in
+            # the newest RECENT_SPAN tickets first (read in id order, no
+            # sort), and in all of them only when that finds too few.
+            cursor.execute("SELECT max(ticket_id) FROM tickets_ticket_search")
+            newest = cursor.fetchone()[0] or 0
+            for floor in (newest - RECENT_SPAN, 0):
+                cursor.execute(_PG_RANKED, [tsquery, floor, RANK_WINDOW, tsquery, limit])
+                rows = cursor.fetchall()
+                if len(rows) >= limit or floor <= 0:
+                    break
+            return [row[0] for row in rows]
         else:
             match = _fts5_query(groups, internal)
             # FTS5 walks matches in rowid order and stops early: the id of
