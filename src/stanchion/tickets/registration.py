@@ -59,7 +59,13 @@ def register_notifications():
 
 
 def register_demo():
-    pass
+    """A year of service desk history, after the directory (10) and the
+    catalog (20)."""
+    from stanchion.core.registry import registry
+
+    from .demo import create_ticket_history
+
+    registry.add_demo("tickets", create_ticket_history, order=30)
 
 
 def register():

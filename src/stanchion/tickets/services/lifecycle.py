@@ -351,11 +351,11 @@ def cancel(ticket, *, actor, reason, now=None):
 
 
 @service
-def link_tickets(ticket, other, *, actor, kind="related"):
+def link_tickets(ticket, other, *, actor, kind="related", now=None):
     if ticket.pk == other.pk:
         raise ValidationError({"other": "A ticket cannot be linked to itself."})
     if TicketLink.objects.filter(ticket=ticket, other=other).exists():
         raise ValidationError({"other": f"{ticket.number} is already linked to {other.number}."})
     link = create_record(TicketLink, {"ticket": ticket, "other": other, "kind": kind})
-    record(ticket, EventKind.LINK, actor=actor, other=other.number, link=kind)
+    record(ticket, EventKind.LINK, actor=actor, at=now, other=other.number, link=kind)
     return link

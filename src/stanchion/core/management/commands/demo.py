@@ -75,16 +75,24 @@ class Command(BaseCommand):
             help=f"headcount, {MIN_EMPLOYEES}-{MAX_EMPLOYEES} (default {DEFAULT_EMPLOYEES})",
         )
         parser.add_argument(
+            "--tickets",
+            type=int,
+            default=None,
+            help="service desk tickets raised over the demo year (default 160)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing (but show the demo logins) when the directory has people",
         )
 
-    def handle(self, *args, seed, employees, if_empty, **options):
+    def handle(self, *args, seed, employees, if_empty, tickets=None, **options):
         if not MIN_EMPLOYEES <= employees <= MAX_EMPLOYEES:
             raise CommandError(
                 f"--employees must be between {MIN_EMPLOYEES} and {MAX_EMPLOYEES}, not {employees}."
             )
+        if tickets is not None and tickets < 0:
+            raise CommandError(f"--tickets must be 0 or more, not {tickets}.")
         if Person.objects.exists():
             if if_empty:
                 return self.show_existing_logins()
@@ -93,7 +101,7 @@ class Command(BaseCommand):
                 "database (use --if-empty to skip quietly)."
             )
         started = time.perf_counter()
-        ctx = run_demo(seed=seed, employees=employees)
+        ctx = run_demo(seed=seed, employees=employees, tickets=tickets)
         elapsed = time.perf_counter() - started
         path = write_logins_file(ctx["logins"])
 
