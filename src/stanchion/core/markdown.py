@@ -8,6 +8,7 @@ by nh3 against an allowlist of tags, attributes and URL schemes
 marked safe.
 """
 
+import functools
 import threading
 
 import markdown as markdown_lib
@@ -43,6 +44,13 @@ def render_markdown(text: str) -> SafeString:
     """``text`` as sanitised HTML, ready to put in a template."""
     if not text:
         return mark_safe("")
+    return _render(text)
+
+
+# A ticket page renders the same replies on every visit: keep the most
+# recent results (the output depends on the text alone).
+@functools.lru_cache(maxsize=1024)
+def _render(text: str) -> SafeString:
     html = _parser().convert(text)
     cleaned = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES)
     return mark_safe(cleaned)  # noqa: S308 - escaped, then cleaned by nh3 above

@@ -13,6 +13,7 @@ from stanchion.accounts.roles import STAFF_ROLES
 from stanchion.catalog.choices import Priority
 from stanchion.catalog.models import Service
 
+from . import search
 from .choices import Channel, TicketKind, TicketState
 from .models import Category, Ticket
 
@@ -73,11 +74,15 @@ class TicketFilterSet(django_filters.FilterSet):
     PRIMARY = ("q", "assignment_team", "assignee", "priority", "state", "kind")
 
     def search(self, queryset, name, value):
-        """A ticket number (exact, any case) or words in the title."""
+        """A ticket number (exact, any case), or words anywhere in the title,
+        description, replies and notes (the full-text index: the queue is
+        for IT staff, so internal notes count)."""
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(number__iexact=value) | Q(title__icontains=value))
+        return queryset.filter(number__iexact=value) | search.filter_tickets(
+            queryset, value, internal=True
+        )
 
     def filter_requester(self, queryset, name, value):
         value = value.strip()
