@@ -32,6 +32,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
 
 
+@pytest.fixture(autouse=True)
+def _installed_defaults(request):
+    """Tests on a real transaction (live server, races) run on a database
+    that earlier such tests flushed, which empties what migrations seeded;
+    put the catalog's defaults back for them."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        from stanchion.catalog.defaults import ensure_defaults
+
+        ensure_defaults()
+
+
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"

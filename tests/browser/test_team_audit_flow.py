@@ -20,7 +20,7 @@ def test_create_team_add_member_and_see_it_in_the_audit_trail(
     sign_in(page, admin.email, PASSWORD)
 
     nav = page.get_by_role("navigation", name="Main")
-    nav.get_by_role("link", name="Teams").click()
+    nav.get_by_role("link", name="Teams", exact=True).click()
     expect(page.get_by_text("No teams yet")).to_be_visible()
     page.get_by_role("link", name="New team").first.click()
     page.get_by_label("Name").fill("Network Operations")

@@ -53,6 +53,7 @@ EXPECTED = {
     **_crud("calendar-closures", writable=("create", "destroy")),
     **_crud("catalog-items", readers=EVERYONE),
     **_crud("sla-policies"),
+    ("sla-policies", "reapply"): status_for(200, {ADMIN}),
     **_crud("ola-policies"),
 }
 

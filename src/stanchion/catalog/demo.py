@@ -11,6 +11,7 @@ from datetime import time, timedelta
 from stanchion.core.services import create_record, service
 
 from . import services as catalog
+from .defaults import ensure_defaults
 from .models import BusinessCalendar, OlaPolicy, ServiceLink
 
 H = timedelta(hours=1)
@@ -406,6 +407,7 @@ OLA_BY_TIER = {
 @service
 def _create_catalog(ctx, *, actor):
     teams = ctx["teams"]
+    ensure_defaults()
     calendars = {"24x7": BusinessCalendar.objects.get(name="24x7")}
     for key, (name, zone, country, subdivision, hours) in CALENDARS.items():
         calendars[key] = catalog.create_calendar(

@@ -97,3 +97,16 @@ def freeze_ola(team, priority):
         calendar_id=policy.calendar_id,
         pause_states=(),
     )
+
+
+# Records that keep frozen SLA targets (the service desk's tickets) register
+# here how to reapply a changed policy to their open records, so the catalog
+# offers the action without depending on the apps that use it.
+REAPPLIERS = []
+
+
+def reapply_policy(policy, *, actor):
+    """The explicit "reapply to open tickets" action: every registered
+    reapplier brings its open records under the policy's current targets.
+    Returns how many records changed."""
+    return sum(reapplier(policy, actor=actor) for reapplier in REAPPLIERS)

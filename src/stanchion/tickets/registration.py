@@ -68,7 +68,18 @@ def register_demo():
     registry.add_demo("tickets", create_ticket_history, order=30)
 
 
+def register_sla_reapply():
+    """Let the catalog's "reapply to open tickets" reach the tickets."""
+    from stanchion.catalog.sla import REAPPLIERS
+
+    from .services.reapply import reapply_sla_policy
+
+    if reapply_sla_policy not in REAPPLIERS:
+        REAPPLIERS.append(reapply_sla_policy)
+
+
 def register():
+    register_sla_reapply()
     register_agent_ui()
     register_portal()
     register_notifications()

@@ -5,7 +5,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -26,7 +27,7 @@ from ..models import (
     ServiceLink,
     SlaPolicy,
 )
-from ..sla import effective_sla_policies
+from ..sla import effective_sla_policies, reapply_policy
 from . import serializers
 
 
@@ -253,10 +254,32 @@ class CatalogItemViewSet(StanchionViewSet):
 class SlaPolicyViewSet(StanchionViewSet):
     queryset = SlaPolicy.objects.select_related("service", "calendar")
     serializer_class = serializers.SlaPolicySerializer
-    permissions = crud_permissions("slapolicy")
+    permissions = {**crud_permissions("slapolicy"), "reapply": "slapolicy.change"}
     create_service = staticmethod(creator(SlaPolicy))
     filterset_fields = ["tier", "service", "priority"]
     ordering_fields = ["id", "priority", "tier"]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "SlaPolicyReapplied",
+                {
+                    "policy": drf_serializers.IntegerField(),
+                    "reapplied": drf_serializers.IntegerField(),
+                },
+            )
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def reapply(self, request, pk=None):
+        """Reapply to open tickets: the open tickets opened under this policy
+        take its current targets (each change is on the ticket's timeline and
+        in the audit trail). Without this, tickets keep the targets they were
+        opened under."""
+        policy = self.get_object()
+        count = reapply_policy(policy, actor=request.user)
+        return Response({"policy": policy.pk, "reapplied": count})
 
 
 class OlaPolicyViewSet(StanchionViewSet):

@@ -39,6 +39,11 @@ def _compute(clock):
     clock.warn_at = slaclock.due(calendar, clock.started_at, target * WARNING_SHARE, pauses)
 
 
+def recompute(clock):
+    """Refresh a clock's cached due and warning times after its target changed."""
+    _compute(clock)
+
+
 def _start(ticket, kind, targets, seconds, now, team=None):
     clock = SlaClock(
         ticket=ticket,
