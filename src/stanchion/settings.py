@@ -198,7 +198,15 @@ EMAIL_HOST_USER = env("EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "Stanchion <stanchion@localhost>")
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Until an SMTP server is configured, email is written to the console (the
+# demo company's people have no mailboxes); with STANCHION_EMAIL_HOST set it
+# goes out over SMTP.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
 
 # Audit entries younger than this are never pruned (docs/audit.md).
 AUDIT_RETENTION_DAYS = max(400, int(env("AUDIT_RETENTION_DAYS", "400")))
