@@ -10,7 +10,8 @@ import itertools
 import os
 
 import pytest
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from rest_framework.test import APIClient
 
 from stanchion.accounts import services
@@ -42,6 +43,19 @@ def _installed_defaults(request):
         from stanchion.catalog.defaults import ensure_defaults
 
         ensure_defaults()
+
+
+@pytest.fixture
+def in_test_transaction():
+    """For tests that call the WSGI app directly (schema fuzzing): the app
+    closes "old" connections around each request, which on PostgreSQL would
+    close the test's own transaction; Django's test client turns that off for
+    the same reason."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -10,9 +10,7 @@ from datetime import date, time, timedelta
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -49,18 +47,6 @@ CHECKS = [
 ]
 
 ROWS = {}  # prefix -> id of the seeded record detail operations aim at
-
-
-@pytest.fixture
-def in_test_transaction():
-    """The WSGI app closes "old" connections around each request, which on
-    PostgreSQL would close the test's own transaction (the test client turns
-    that off for the same reason)."""
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    yield
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ ROWS = {}  # prefix -> id of the seeded record detail operations aim at
 
 
 @pytest.fixture
-def admin_token(db, make_user, settings, tmp_path):
+def admin_token(db, make_user, settings, tmp_path, in_test_transaction):
     settings.MEDIA_ROOT = tmp_path
     admin = make_user(Role.IT_ADMIN)
     team = accounts.create_team(actor=None, name="Service Desk", tier="l1")
