@@ -38,7 +38,9 @@ def _installed_defaults(request):
     """Tests on a real transaction (live server, races) run on a database
     that earlier such tests flushed, which empties what migrations seeded;
     put the catalog's defaults back for them."""
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    marker = request.node.get_closest_marker("django_db")
+    marked = marker is not None and marker.kwargs.get("transaction", False)
+    if marked or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
         from stanchion.catalog.defaults import ensure_defaults
 
