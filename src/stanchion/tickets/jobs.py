@@ -131,7 +131,9 @@ def _auto_close(ticket_id, cutoff, now):
 
 
 def _ids(queryset, order_by, batch):
-    return list(queryset.order_by(order_by).values_list("pk", flat=True)[:batch])
+    # The primary key breaks ties (clocks often share a due time), so every
+    # run and every database handles a batch in the same order.
+    return list(queryset.order_by(order_by, "pk").values_list("pk", flat=True)[:batch])
 
 
 def _each(ids, step, *args):
