@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "stanchion.catalog",
     "stanchion.tickets",
     "stanchion.notifications",
+    "stanchion.metrics",
     "stanchion.api",
     "stanchion.web",
 ]
@@ -182,6 +183,8 @@ if env("PROXY_SSL_HEADER"):
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "UTC")
+# Weeks, months and quarters of KPIs and reviews start at midnight here.
+REPORT_TIME_ZONE = env("REPORT_TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
 

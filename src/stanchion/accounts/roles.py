@@ -57,7 +57,12 @@ _TICKETS_READ = {
 }
 _TICKETS_WORK = _TICKETS_READ | _TICKETS_OWN | {"ticket.change", "ticket.note", "task.change"}
 
-_AGENT = _DIRECTORY_READ | _CATALOG_READ | _OWN | _TICKETS_WORK | {"teammembership.view"}
+# KPIs, dashboards and reviews: every IT role reads them; IT administrators
+# set the organisation's targets.
+_KPI_READ = {"kpi.view", "kpitarget.view"}
+_AGENT = (
+    _DIRECTORY_READ | _CATALOG_READ | _OWN | _TICKETS_WORK | _KPI_READ | {"teammembership.view"}
+)
 _ADMIN_WRITE = {
     f"{model}.{action}"
     for model in (
@@ -70,6 +75,7 @@ _ADMIN_WRITE = {
         *_CATALOG_MODELS,
         "category",
         "prioritymatrix",
+        "kpitarget",
     )
     for action in ("add", "change", "delete")
 }
@@ -86,6 +92,7 @@ PERMISSIONS = {
     Role.AUDITOR: _DIRECTORY_READ
     | _CATALOG_READ
     | _TICKETS_READ
+    | _KPI_READ
     | _OWN
     | {"teammembership.view", "user.view", "auditentry.view", "apitoken.view_all"},
 }

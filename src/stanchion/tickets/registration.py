@@ -78,7 +78,15 @@ def register_sla_reapply():
         REAPPLIERS.append(reapply_sla_policy)
 
 
+def register_kpis():
+    """The service desk's KPIs (tickets/kpis.py) join the KPI engine's registry."""
+    from . import kpis
+
+    kpis.register()
+
+
 def register():
+    register_kpis()
     register_sla_reapply()
     register_agent_ui()
     register_portal()

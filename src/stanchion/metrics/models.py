@@ -1,0 +1,56 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from stanchion.core.models import BaseModel
+
+
+class KpiTarget(BaseModel):
+    """An organisation's own target for a KPI (the registry holds the
+    defaults). ``priority`` is blank for the KPI's overall target, or p1-p4
+    for KPIs with targets per priority (MTTA, MTTR)."""
+
+    kpi = models.CharField(max_length=64)
+    priority = models.CharField(max_length=2, blank=True)
+    target = models.FloatField()
+    warning = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kpi", "priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "priority"], name="unique_kpi_target"),
+        ]
+
+    def __str__(self):
+        suffix = f" ({self.priority.upper()})" if self.priority else ""
+        return f"Target for {self.kpi}{suffix}"
+
+    def clean(self):
+        from .registry import HIGHER, kpis
+
+        errors = {}
+        kpi = kpis.get(self.kpi)
+        if kpi is None:
+            errors["kpi"] = f"There is no KPI {self.kpi!r}."
+        elif self.priority and self.priority not in kpi.priority_targets:
+            errors["priority"] = f"{kpi.name} has no targets per priority {self.priority!r}."
+        elif self.warning is not None:
+            worse = (
+                self.warning <= self.target
+                if kpi.direction == HIGHER
+                else (self.warning >= self.target)
+            )
+            if not worse:
+                side = "below" if kpi.direction == HIGHER else "above"
+                errors["warning"] = (
+                    f"The warning threshold must be {side} the target ({kpi.name} is better "
+                    f"when {kpi.direction})."
+                )
+        if kpi is not None and kpi.unit == "percent":
+            for name in ("target", "warning"):
+                number = getattr(self, name)
+                if number is not None and not 0 <= number <= 100:
+                    errors.setdefault(name, "A percentage is between 0 and 100.")
+        if self.target is not None and self.target < 0:
+            errors.setdefault("target", "A target cannot be negative.")
+        if errors:
+            raise ValidationError(errors)
