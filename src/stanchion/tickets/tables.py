@@ -148,7 +148,9 @@ class TicketTable(Table):
         Column("updated", "Updated", ("updated_at",), "hide-narrow"),
     )
     default_sort = "sla"
-    row_template = "tickets/agent/rows/ticket.html"
+    # No row template: queue_results.html renders its rows in its own loop,
+    # from values tickets.presenters works out (an include per row cost more
+    # than the page's queries).
 
     def __init__(self, params, default_sort=None, base_url=""):
         if default_sort:

@@ -29,6 +29,7 @@ from .choices import OPEN_STATES, ClockKind, ClockState, PendingReason, TicketSt
 from .filtersets import TicketFilterSet
 from .forms_agent import staff_users
 from .models import SavedView, SlaClock, Ticket
+from .presenters import present_queue_rows
 from .tables import SORT_CHOICES, CursorError, TicketTable
 from .views_agent_base import AgentMixin, can_act
 
@@ -155,11 +156,7 @@ def queue_context(request, queue, params, report=None):
         except CursorError as error:
             cursor_error = str(error)
             page = table.page(queue_rows(filtered))
-    rows = page.rows if page else []
-    for row in rows:
-        row.sla_level = sla_level(row, now)
-        # The version rides along so a bulk action refuses rows changed since.
-        row.select_key = f"{row.pk}:{row.version}"
+    rows = present_queue_rows(page.rows if page else [], now, level=lambda t: sla_level(t, now))
     query = _query_without_paging(params)
     plain = query.urlencode()
     joiner = "&" if plain else ""

@@ -23,6 +23,7 @@ from stanchion.core.views import audit_url
 from .choices import TaskState, TicketState
 from .forms_agent import AssignForm, CommentForm, LinkForm, PendForm, ReasonForm, ResolveForm
 from .models import Approval, SlaClock, Task, Ticket, TicketLink, TimelineEvent
+from .presenters import timeline_html
 from .services import clocks as clock_service
 from .views_agent_base import AgentMixin, can_act, viewer_zone
 from .workflows import TICKET_TRANSITIONS
@@ -140,7 +141,7 @@ def workspace_context(request, ticket, *, forms=None, open_panel="", notice=None
     memberships = list(
         TeamMembership.objects.filter(user=user).select_related("team").order_by("team__name")
     )
-    events = (
+    events = list(
         TimelineEvent.objects.visible_to(user)
         .filter(ticket=ticket)
         .select_related("actor")
@@ -162,7 +163,8 @@ def workspace_context(request, ticket, *, forms=None, open_panel="", notice=None
         "now": now,
         "viewer_zone": zone,
         "requester_local": datetime.now(requester_zone) if requester_zone else None,
-        "events": list(events),
+        "event_count": len(events),
+        "timeline": timeline_html(events, zone),
         "links": links,
         "clocks": clock_rows(ticket, zone, now),
         "answers": answer_rows(ticket) if is_request else [],
