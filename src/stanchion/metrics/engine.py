@@ -106,6 +106,8 @@ def compute(selected, period, segment=None, *, now=None, targets=None):
     """{kpi key: {segment value: Value}} for the selected KPIs (keys or Kpi
     objects). Without a segment each KPI has one value under ``ALL``."""
     moment = as_of(period, now)
+    if segment is not None and segment not in SEGMENTS:
+        raise SegmentError(f"Unknown segment {segment!r}: choose one of {', '.join(SEGMENTS)}.")
     chosen = [kpis.get(k) if isinstance(k, str) else k for k in selected]
     targets = targets if targets is not None else target_table()
     by_source = defaultdict(list)

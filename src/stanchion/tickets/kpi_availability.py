@@ -114,6 +114,7 @@ class _Source:
     """Just enough of a metrics Source for segment filters on outages."""
 
     key = "outages"
+    title = "Incidents whose impact window overlaps the period"
     segments = _SEGMENTS
 
 
