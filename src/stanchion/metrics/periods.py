@@ -57,7 +57,9 @@ class Period:
 
     @property
     def seconds(self):
-        return (self.end - self.start).total_seconds()
+        # Elapsed time: subtracting two datetimes of one zone would ignore a
+        # DST change between them (October in Berlin has 745 hours).
+        return self.end.timestamp() - self.start.timestamp()
 
     def previous(self):
         if self.kind == "custom":
