@@ -192,3 +192,21 @@ def test_every_step_is_on_the_timeline(desk):
     services.resolve(ticket, actor=desk.agent, code="solved", notes="Fixed", now=T0 + 2 * M)
     kinds = list(TimelineEvent.objects.filter(ticket=ticket).values_list("kind", flat=True))
     assert kinds == ["created", "state", "assignment", "comment", "state"]
+
+
+def test_the_receiving_teams_first_public_reply_stops_its_response_ola(desk):
+    ticket = open_p1(desk, assignment_team=desk.l1)
+    services.add_comment(ticket, actor=desk.agent, body="On it", now=T0 + 5 * M)
+    services.assign(ticket, actor=desk.agent, team=desk.l2, now=T0 + 10 * M)
+    services.add_comment(
+        ticket, actor=desk.specialist, body="Looking", public=False, now=T0 + 20 * M
+    )
+    assert clocks(ticket)[("ola_response", "Network")].state == "running"  # a note is no reply
+    services.add_comment(ticket, actor=desk.specialist, body="Found it", now=T0 + 40 * M)
+    c = clocks(ticket)
+    # Network's response OLA (60 min) started at +10 and stopped at +40: met.
+    assert c[("ola_response", "Network")].state == "met"
+    assert c[("ola_response", "Network")].stopped_at == T0 + 40 * M
+    assert c[("ola_resolution", "Network")].state == "running"
+    ticket.refresh_from_db()
+    assert ticket.first_response_at == T0 + 5 * M  # the SLA's first response stays the first

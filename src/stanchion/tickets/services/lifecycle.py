@@ -243,6 +243,10 @@ def add_comment(ticket, *, actor, body, public=True, now=None):
     if public and staff and locked.first_response_at is None:
         locked.first_response_at = now
         clocks.stop_clocks(locked, now, kinds=(ClockKind.RESPONSE, ClockKind.OLA_RESPONSE))
+    elif public and staff:
+        # A team that receives a ticket after the first response owes the
+        # requester its own first reply: that stops the team's OLA clock.
+        clocks.stop_clocks(locked, now, kinds=(ClockKind.OLA_RESPONSE,))
     if (
         public
         and not staff
