@@ -223,6 +223,8 @@ ATTACHMENT_MAX_BYTES = int(float(env("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024)
 TICKET_AUTO_CLOSE_DAYS = int(env("TICKET_AUTO_CLOSE_DAYS", "5"))
 CSAT_LINK_DAYS = int(env("CSAT_LINK_DAYS", "30"))
 SLA_CHECK_SECONDS = int(env("SLA_CHECK_SECONDS", "60"))
+# Stored Idempotency-Key answers are forgotten after this many days.
+IDEMPOTENCY_KEY_DAYS = int(env("IDEMPOTENCY_KEY_DAYS", "7"))
 # "auto": email goes out from this process's background thread (inline when
 # none runs); "worker": web processes only queue it for ``stanchion worker``.
 EMAIL_DELIVERY = env("EMAIL_DELIVERY", "auto")

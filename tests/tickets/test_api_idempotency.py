@@ -141,3 +141,24 @@ def test_concurrent_duplicates_make_one_ticket_on_postgres(desk):
         "INC-000002",
         "INC-000003",
     ]
+
+
+def test_keys_older_than_the_retention_are_purged_and_the_job_is_scheduled(desk, clients):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stanchion.core.idempotency import purge_idempotency_keys
+    from stanchion.core.registry import registry
+
+    assert create(clients.agent, body_for(desk, "old"), "old").status_code == 201
+    assert create(clients.agent, body_for(desk, "new"), "new").status_code == 201
+    now = timezone.now()
+    IdempotencyKey.objects.filter(key="old").update(created_at=now - timedelta(days=7, seconds=1))
+    IdempotencyKey.objects.filter(key="new").update(created_at=now - timedelta(days=6, hours=23))
+    assert purge_idempotency_keys(now=now) == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+    # Forgotten means a repeat creates again: the retention is the promise's limit.
+    assert create(clients.agent, body_for(desk, "old"), "old").status_code == 201
+    assert Ticket.objects.filter(title="old").count() == 2
+    assert any(p.name == "idempotency-purge" for p in registry.periodic)

@@ -16,8 +16,11 @@ Usage: put ``IdempotentCreateMixin`` before the viewset class.
 
 import hashlib
 import json
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -26,6 +29,7 @@ from rest_framework.response import Response
 
 from stanchion.api.errors import error_body
 
+from .jobs import job
 from .models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
@@ -41,6 +45,16 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     "and body returns the first answer instead of creating again; the same key with "
     "another body gets 409.",
 )
+
+
+@job
+def purge_idempotency_keys(now=None):
+    """Forget stored keys after ``IDEMPOTENCY_KEY_DAYS``: a retry comes
+    within minutes, and the table would otherwise grow with every create.
+    Returns how many were removed."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IDEMPOTENCY_KEY_DAYS)
+    removed, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return removed
 
 
 def checked_key(raw):
