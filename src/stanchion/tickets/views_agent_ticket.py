@@ -23,7 +23,7 @@ from stanchion.core.views import audit_url
 from .choices import TaskState, TicketState
 from .forms_agent import AssignForm, CommentForm, LinkForm, PendForm, ReasonForm, ResolveForm
 from .models import Approval, SlaClock, Task, Ticket, TicketLink, TimelineEvent
-from .presenters import timeline_html
+from .presenters import TimelineEntry, timeline_html
 from .services import clocks as clock_service
 from .views_agent_base import AgentMixin, can_act, viewer_zone
 from .workflows import TICKET_TRANSITIONS
@@ -141,11 +141,8 @@ def workspace_context(request, ticket, *, forms=None, open_panel="", notice=None
     memberships = list(
         TeamMembership.objects.filter(user=user).select_related("team").order_by("team__name")
     )
-    events = list(
-        TimelineEvent.objects.visible_to(user)
-        .filter(ticket=ticket)
-        .select_related("actor")
-        .order_by("-at", "-id")
+    events = TimelineEntry.read(
+        TimelineEvent.objects.visible_to(user).filter(ticket=ticket).order_by("-at", "-id")
     )
     links = list(
         TicketLink.objects.filter(ticket=ticket).select_related("other").order_by("id")
