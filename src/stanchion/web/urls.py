@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("stanchion.catalog.urls")),
     path("", include("stanchion.tickets.urls")),
     path("", include("stanchion.notifications.urls")),
+    path("", include("stanchion.metrics.review_urls")),
 ]

@@ -1,0 +1,214 @@
+"""The monthly service review as a page, a PDF and one CSV file per table.
+
+All three read the same tables (metrics.review); the page and the PDF share
+one template (``metrics/review.html``) on two bases, so what is printed is
+what is on screen.
+"""
+
+import csv
+import io
+import logging
+from datetime import datetime
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views import View
+
+from stanchion.core.views import PermissionRequiredMixin
+
+from . import review
+from .review import TABLES, MonthError
+
+log = logging.getLogger(__name__)
+
+PAGE_ROWS = 200  # rows of a table shown on the page and in the PDF; the CSV has all
+STATUS_LABELS = {"on": "On target", "near": "Near target", "off": "Off target"}
+SUFFIX = {"percent": "%", "minutes": " min", "hours": " h", "score": " / 5"}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _error(request, status, message):
+    return render(request, "web/error.html", {"status": status, "message": message}, status=status)
+
+
+def display(column, row):
+    """(text, css class) of one cell as people read it."""
+    value = row.get(column.key)
+    kind = row.get("unit", "count") if column.kind == "unit" else column.kind
+    if column.kind == "status":
+        return STATUS_LABELS.get(value, "—"), f"status status-{value or 'none'}"
+    if value is None or value == "":
+        return ("—" if kind != "text" else ""), "num muted" if kind != "text" else ""
+    if kind == "datetime":
+        return f"{value:%Y-%m-%d %H:%M}", "nowrap"
+    if kind == "text" or not isinstance(value, int | float):
+        return str(value), ""
+    decimals = column.decimals if column.kind != "unit" else (0 if kind == "count" else 1)
+    if kind == "score":
+        decimals = 2
+    sign = "+" if column.change else ""
+    if kind == "count":
+        return f"{value:{sign},.0f}", "num"
+    if kind == "percent" and column.change:
+        return f"{value:{sign},.{decimals}f} pp", "num"
+    return f"{value:{sign},.{decimals}f}{SUFFIX.get(kind, '')}", "num"
+
+
+def _url(row):
+    target = row.get("url")
+    if not target:
+        return ""
+    try:
+        return reverse(target[0], args=target[1:])
+    except NoReverseMatch:
+        return ""
+
+
+def presented(table, limit=PAGE_ROWS):
+    rows = []
+    for row in table.rows[:limit]:
+        cells = []
+        for position, column in enumerate(table.columns):
+            text, css = display(column, row)
+            cells.append({"text": text, "css": css, "url": _url(row) if position == 0 else ""})
+        rows.append(cells)
+    hidden = max(len(table.rows) - limit, 0)
+    return {
+        "table": table,
+        "headers": [
+            {"label": c.label, "css": "" if c.kind in ("text", "datetime", "status") else "num"}
+            for c in table.columns
+        ],
+        "rows": rows,
+        "hidden": hidden,
+    }
+
+
+def csv_cell(value):
+    """A CSV cell: numbers as numbers, times in ISO 8601, text that a
+    spreadsheet would run as a formula prefixed with a quote."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_text(table):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([column.key for column in table.columns])
+    for row in table.rows:
+        writer.writerow([csv_cell(row.get(column.key)) for column in table.columns])
+    return out.getvalue()
+
+
+class ReviewMixin(PermissionRequiredMixin):
+    permission = "kpi.view"
+
+    def month_or_error(self, request, text):
+        try:
+            return review.parse_month(text), None
+        except MonthError as error:
+            return None, _error(request, error.status, error.message)
+
+    def context(self, period, *, printing=False):
+        data = review.build_review(period)
+        previous_breaches = review.breach_count(data.previous)
+        following = period.end.date()
+        newest = timezone.localtime(timezone.now(), review.report_zone()).date()
+        return {
+            "title": f"Monthly service review: {period.label}",
+            "review": data,
+            "period": period,
+            "previous": data.previous,
+            "next_key": f"{following:%Y-%m}" if following <= newest else "",
+            "tables": [presented(data.tables[key]) for key in TABLES],
+            "breaches": len(data.tables["breaches"].rows),
+            "previous_breaches": previous_breaches,
+            "zone": review.report_zone().key,
+            "generated": timezone.localtime(data.now, review.report_zone()),
+            "printing": printing,
+            "base_template": "metrics/review_print.html" if printing else "web/base.html",
+        }
+
+
+class ReviewLatestView(ReviewMixin, View):
+    """The last complete month, or the month chosen in the picker."""
+
+    def get(self, request):
+        chosen = request.GET.get("month")
+        if chosen:
+            period, error = self.month_or_error(request, chosen)
+            if error:
+                return error
+        else:
+            period = review.last_complete_month()
+        return redirect("metrics-review:month", month=period.key)
+
+
+class ReviewPageView(ReviewMixin, View):
+    def get(self, request, month):
+        period, error = self.month_or_error(request, month)
+        if error:
+            return error
+        return render(request, "metrics/review.html", self.context(period))
+
+
+class ReviewPdfView(ReviewMixin, View):
+    def get(self, request, month):
+        period, error = self.month_or_error(request, month)
+        if error:
+            return error
+        try:
+            from weasyprint import HTML  # loads Pango: import only when a PDF is asked for
+        except (ImportError, OSError) as problem:
+            log.warning("PDF export unavailable: %s", problem)
+            return _error(
+                request,
+                503,
+                "PDF export needs WeasyPrint and the Pango library on the server "
+                "(Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0). "
+                "The review page and its CSV files work without them.",
+            )
+        html = render_to_string(
+            "metrics/review.html", self.context(period, printing=True), request=request
+        )
+        pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="service-review-{period.key}.pdf"'
+        return response
+
+
+def _no_fetch(url, *args, **kwargs):
+    """The PDF is self-contained: it never fetches a file or a URL."""
+    raise ValueError(f"The service review PDF does not load external resources ({url}).")
+
+
+class ReviewCsvView(ReviewMixin, View):
+    def get(self, request, month, table):
+        period, error = self.month_or_error(request, month)
+        if error:
+            return error
+        if table not in TABLES:
+            return _error(
+                request,
+                404,
+                f"The review has no table “{table}”: choose one of {', '.join(TABLES)}.",
+            )
+        text = csv_text(review.build_table(table, period))
+        response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="service-review-{period.key}-{table}.csv"'
+        )
+        return response
