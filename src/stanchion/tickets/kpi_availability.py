@@ -7,6 +7,8 @@ the downtime. Only incidents with an impact window are read: a small set,
 so merging happens in Python; the tickets themselves are never all loaded.
 """
 
+from datetime import UTC
+
 from django.db.models import Q
 
 from stanchion.metrics.engine import ALL, Value, segment_filter
@@ -31,7 +33,7 @@ def _outages(period, as_of):
     from .models import Ticket
 
     return Ticket.objects.filter(
-        Q(kind="incident", impact_start__isnull=False, service__isnull=False)
+        Q(kind="incident", impact_start__isnull=False, service__status__in=COUNTED_STATUSES)
         & Q(impact_start__lt=as_of)
         & (Q(impact_end__isnull=True) | Q(impact_end__gt=period.start))
     )
@@ -48,7 +50,9 @@ class OutageWindows:
     def compute(self, kpi, period, as_of, segment):
         from stanchion.catalog.models import Service
 
-        span = max((as_of - period.start).total_seconds(), 0.0)
+        # In UTC: subtracting two times of one zone ignores a DST change.
+        begin, as_of = period.start.astimezone(UTC), as_of.astimezone(UTC)
+        span = max((as_of - begin).total_seconds(), 0.0)
         services = Service.objects.filter(status__in=COUNTED_STATUSES)
         members = {}  # segment value -> number of services it covers
         for service_id, tier in services.values_list("id", "tier"):
@@ -59,7 +63,7 @@ class OutageWindows:
             "service_id", "service__tier", "impact_start", "impact_end"
         )
         for service_id, tier, start, end in rows:
-            start, end = max(start, period.start), min(end or as_of, as_of)
+            start, end = max(start, begin), min(end or as_of, as_of)
             key = ALL if segment is None else (service_id if segment == "service" else tier)
             records[key] = records.get(key, 0) + 1
             if end > start:
