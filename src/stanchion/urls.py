@@ -1,7 +1,10 @@
 from django.urls import include, path
 
+from stanchion.metrics.prometheus import MetricsView
+
 urlpatterns = [
     path("api/", include("stanchion.api.urls")),
+    path("metrics", MetricsView.as_view(), name="metrics"),
     path("", include("stanchion.web.urls")),
 ]
 

@@ -5,6 +5,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from stanchion.accounts.api import views as accounts
 from stanchion.catalog.api import views as catalog
 from stanchion.core.audit_api import AuditEntryViewSet
+from stanchion.metrics import api as metrics
 from stanchion.tickets.api import views as tickets
 from stanchion.tickets.api import views_attachments as ticket_files
 from stanchion.tickets.api import views_work as ticket_work
@@ -40,6 +41,8 @@ router.register("tasks", ticket_work.TaskViewSet)
 router.register("approvals", ticket_work.ApprovalViewSet)
 router.register("categories", ticket_work.CategoryViewSet)
 router.register("attachments", ticket_files.AttachmentViewSet)
+router.register("kpis", metrics.KpiViewSet, basename="kpi")
+router.register("kpi-targets", metrics.KpiTargetViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
