@@ -247,3 +247,54 @@ def test_queue_page_queries_do_not_grow_with_rows(desk):
     for n in range(30):
         open_ticket(desk, f"More {n}", team=desk.l1, assignee=desk.agent if n % 2 else None)
     assert count() == few
+
+
+class Thing:
+    def __init__(self, pk, name):
+        self.pk, self.name = pk, name
+
+    def __str__(self):
+        return self.name
+
+
+@pytest.mark.parametrize(
+    "choices, value, attrs",
+    [
+        ([("", "Any"), ("p1", "P1 <critical>"), ("p2", 'P2 & "high"')], "p1", {}),
+        ([("", "Any"), (1, "One"), (2, "Two")], 2, {"id": "id_x", "required": True}),
+        ([("a", "A"), ("b", "B")], None, {"disabled": False, "data-x": "1'2", "class": "c"}),
+        ([("Group <1>", [("a", "A"), ("b", "B")]), ("c", "C")], "b", {"id": "g"}),
+        ([], "", {}),
+    ],
+)
+def test_quick_select_writes_what_djangos_select_writes(choices, value, attrs):
+    from django import forms
+
+    from stanchion.tickets.widgets import QuickSelect
+
+    django_select = forms.Select(choices=choices, attrs={"title": "t"})
+    quick = QuickSelect(choices=choices, attrs={"title": "t"})
+    expected = django_select.render("f<name>", value, attrs=attrs)
+    assert quick.render("f<name>", value, attrs=attrs) == expected
+
+
+@pytest.mark.django_db
+def test_quick_selects_render_model_choice_fields_as_django_does(desk):
+    from django import forms
+
+    from stanchion.tickets.forms_agent import AssignForm
+    from stanchion.tickets.widgets import QuickSelect, quicken_selects
+
+    plain, quick = (
+        AssignForm(initial={"assignment_team": desk.l2.pk}),
+        AssignForm(initial={"assignment_team": desk.l2.pk}),
+    )
+    quicken_selects(quick)
+    assert type(quick.fields["assignee"].widget) is QuickSelect
+    assert type(AssignForm.base_fields["assignee"].widget) is forms.Select  # a copy changed
+    for name in ("assignment_team", "assignee"):
+        assert str(quick[name]) == str(plain[name])
+    bound = AssignForm(data={"assignment_team": "nope"})
+    expected = str(bound["assignment_team"])
+    assert str(quicken_selects(bound)["assignment_team"]) == expected
+    assert 'aria-invalid="true"' in expected

@@ -32,6 +32,7 @@ from .models import SavedView, SlaClock, Ticket
 from .presenters import present_queue_rows
 from .tables import SORT_CHOICES, CursorError, TicketTable
 from .views_agent_base import AgentMixin, can_act
+from .widgets import quicken_selects
 
 RESULTS = "queue-results"
 BREACHING_WINDOW = timedelta(hours=2)
@@ -143,6 +144,7 @@ def queue_context(request, queue, params, report=None):
     user, now = request.user, timezone.now()
     filterset = TicketFilterSet(params, queryset=Ticket.objects.visible_to(user), request=request)
     tidy_filter_form(filterset.form, request)
+    quicken_selects(filterset.form)
     table = TicketTable(params, default_sort=queue.default_sort, base_url=queue.url)
     base = Ticket.objects.visible_to(user).filter(queue.condition(user, now))
     cursor_error = ""

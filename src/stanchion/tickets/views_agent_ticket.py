@@ -26,6 +26,7 @@ from .models import Approval, SlaClock, Task, Ticket, TicketLink, TimelineEvent
 from .presenters import TimelineEntry, timeline_html
 from .services import clocks as clock_service
 from .views_agent_base import AgentMixin, can_act, viewer_zone
+from .widgets import quicken_selects
 from .workflows import TICKET_TRANSITIONS
 
 WORKSPACE = "ticket-workspace"
@@ -186,7 +187,7 @@ def workspace_context(request, ticket, *, forms=None, open_panel="", notice=None
         "workspace_target": WORKSPACE,
     }
     if acting:
-        context["forms"] = {
+        shown = {
             "assign": forms.get("assign")
             or AssignForm(
                 initial={
@@ -202,6 +203,7 @@ def workspace_context(request, ticket, *, forms=None, open_panel="", notice=None
             "note": forms.get("note") or CommentForm(prefix="note"),
             "link": forms.get("link") or LinkForm(),
         }
+        context["forms"] = {name: quicken_selects(form) for name, form in shown.items()}
     return context
 
 
