@@ -5,3 +5,8 @@ class MetricsConfig(AppConfig):
     name = "stanchion.metrics"
     label = "metrics"
     verbose_name = "KPIs and reports"
+
+    def ready(self):
+        from . import registration
+
+        registration.register()

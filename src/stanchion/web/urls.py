@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("stanchion.catalog.urls")),
     path("", include("stanchion.tickets.urls")),
     path("", include("stanchion.notifications.urls")),
+    path("", include("stanchion.metrics.urls")),
     path("", include("stanchion.metrics.review_urls")),
 ]
