@@ -7,6 +7,7 @@ class MetricsConfig(AppConfig):
     verbose_name = "KPIs and reports"
 
     def ready(self):
-        from . import registration
+        from . import registration, review_nav
 
         registration.register()
+        review_nav.register()

@@ -133,11 +133,27 @@ def _measure_columns(months):
     ]
 
 
-def _measure_row(name, unit, series, value=None):
+@dataclass(frozen=True)
+class Drill:
+    """The records behind one number: a KPI's drill-down for a month,
+    optionally one segment value, its population or the part that met it."""
+
+    kpi: str
+    period: Period
+    segment: str | None = None
+    value: object = ALL
+    part: str = "denominator"
+
+
+def _measure_row(name, unit, series, value=None, drill=None, months=()):
     """A trend row: the values oldest first, the last being this month's.
-    ``value`` is this month's engine Value, for its target and status."""
+    ``value`` is this month's engine Value, for its target and status;
+    ``drill`` (kpi key, segment, segment value) links each month's number to
+    its records."""
     row = {"measure": name, "unit": unit}
     row.update(series)
+    if drill:
+        row["links"] = {m.key: Drill(drill[0], m, *drill[1:]) for m in months}
     points = list(series.values())
     row["change"] = _change(points[-1], points[-2]) if len(points) > 1 else None
     row["target"] = value.target if value is not None else None
@@ -184,6 +200,7 @@ def health_table(period, now, targets):
     sla_before = {name: split_before.get(name, {}) for name in SLA_KPIS}
 
     def row(label, tier, key, now_values, before_values, sla, sla_prev):
+        segment = None if key == ALL else "service"
         availability = now_values.get("availability", {}).get(key)
         before = _value(before_values.get("availability", {}), key)
         incidents = _value(now_values.get("incident_volume", {}), key) or 0
@@ -206,6 +223,12 @@ def health_table(period, now, targets):
             "sla_met": sla_met,
             "sla_met_previous": sla_met_before,
             "sla_change": _change(sla_met, sla_met_before),
+            "links": {
+                "availability": Drill("availability", period, segment, key),
+                "availability_previous": Drill("availability", previous, segment, key),
+                "incidents": Drill("incident_volume", period, segment, key),
+                "incidents_previous": Drill("incident_volume", previous, segment, key),
+            },
         }
 
     overall_sla = {name: overall.get(name, {}) for name in SLA_KPIS}
@@ -253,7 +276,8 @@ def sla_table(period, now, targets):
     split_before = engine.compute(SLA_KPIS, previous, "priority", now=now, targets=targets)
     rows = []
 
-    def add(key, segment_label, value, before):
+    def add(key, segment_label, value, before, priority=ALL):
+        segment = None if priority == ALL else "priority"
         clocks = value.denominator if value else 0
         met = int(value.numerator) if value else 0
         rows.append(
@@ -268,6 +292,12 @@ def sla_table(period, now, targets):
                 "change": _change(value.value if value else None, before.value if before else None),
                 "target": value.target if value else kpis.get(key).target,
                 "status": value.status if value else None,
+                "links": {
+                    "clocks": Drill(key, period, segment, priority),
+                    "met": Drill(key, period, segment, priority, "numerator"),
+                    "attainment": Drill(key, period, segment, priority),
+                    "previous": Drill(key, previous, segment, priority),
+                },
             }
         )
 
@@ -278,7 +308,7 @@ def sla_table(period, now, targets):
                 value = split.get(key, {}).get(priority)
                 before = split_before.get(key, {}).get(priority)
                 if value or before:
-                    add(key, priority.upper(), value, before)
+                    add(key, priority.upper(), value, before, priority)
     return Table(
         "sla",
         "SLA attainment",
@@ -316,13 +346,38 @@ def incidents_table(period, now, targets):
     overall = _trend_values(INCIDENT_KPIS, months, now, targets)
     by_priority = _trend_values(["incident_volume"], months, now, targets, "priority")
     current = overall[period]
-    rows = [_measure_row("Incidents opened", "count", _series(overall, "incident_volume"))]
+    rows = [
+        _measure_row(
+            "Incidents opened",
+            "count",
+            _series(overall, "incident_volume"),
+            drill=("incident_volume",),
+            months=months,
+        )  # fmt: skip
+    ]
     for priority in ("p1", "p2"):
         series = {k: v or 0 for k, v in _series(by_priority, "incident_volume", priority).items()}
-        rows.append(_measure_row(f"{priority.upper()} incidents opened", "count", series))
+        rows.append(
+            _measure_row(
+                f"{priority.upper()} incidents opened",
+                "count",
+                series,
+                drill=("incident_volume", "priority", priority),
+                months=months,
+            )  # fmt: skip
+        )
     for key in INCIDENT_KPIS[1:]:
         kpi = kpis.get(key)
-        rows.append(_measure_row(kpi.name, kpi.unit, _series(overall, key), current[key][ALL]))
+        rows.append(
+            _measure_row(
+                kpi.name,
+                kpi.unit,
+                _series(overall, key),
+                current[key][ALL],
+                drill=(key,),
+                months=months,
+            )  # fmt: skip
+        )
     return Table(
         "incidents",
         "Incident trend",
@@ -351,7 +406,16 @@ def requests_table(period, now, targets):
     rows = [_measure_row("Requests opened", "count", {m.key: counts[m.key] for m in months})]
     for key in REQUEST_KPIS:
         kpi = kpis.get(key)
-        rows.append(_measure_row(kpi.name, kpi.unit, _series(overall, key), current[key][ALL]))
+        rows.append(
+            _measure_row(
+                kpi.name,
+                kpi.unit,
+                _series(overall, key),
+                current[key][ALL],
+                drill=(key,),
+                months=months,
+            )  # fmt: skip
+        )
     return Table(
         "requests",
         "Request trend",
@@ -587,11 +651,24 @@ def csat_table(period, now, targets):
     rows = []
     for key in CSAT_KPIS:
         kpi = kpis.get(key)
-        rows.append(_measure_row(kpi.name, kpi.unit, _series(values, key), current[key][ALL]))
+        rows.append(
+            _measure_row(
+                kpi.name,
+                kpi.unit,
+                _series(values, key),
+                current[key][ALL],
+                drill=(key,),
+                months=months,
+            )  # fmt: skip
+        )
     answered = {m.key: values[m]["csat_average"][ALL].denominator for m in months}
     sent = {m.key: values[m]["csat_response_rate"][ALL].denominator for m in months}
-    rows.append(_measure_row("Surveys sent", "count", sent))
-    rows.append(_measure_row("Surveys answered", "count", answered))
+    rows.append(
+        _measure_row("Surveys sent", "count", sent, drill=("csat_response_rate",), months=months)
+    )
+    rows.append(
+        _measure_row("Surveys answered", "count", answered, drill=("csat_average",), months=months)
+    )
     ratings = {m.key: _ratings(m, now) for m in months}
     for rating in range(5, 0, -1):
         series = {m.key: ratings[m.key][rating] for m in months}

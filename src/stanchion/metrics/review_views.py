@@ -9,6 +9,7 @@ import csv
 import io
 import logging
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +21,7 @@ from django.views import View
 from stanchion.core.views import PermissionRequiredMixin
 
 from . import review
+from .engine import ALL
 from .review import TABLES, MonthError
 
 log = logging.getLogger(__name__)
@@ -57,14 +59,31 @@ def display(column, row):
     return f"{value:{sign},.{decimals}f}{SUFFIX.get(kind, '')}", "num"
 
 
-def _url(row):
-    target = row.get("url")
-    if not target:
-        return ""
+def drill_url(drill):
+    """The KPI drill-down page listing the records behind a number (none
+    while the KPI pages are not installed)."""
     try:
-        return reverse(target[0], args=target[1:])
+        url = reverse("metrics:records", args=[drill.kpi])
     except NoReverseMatch:
         return ""
+    params = {"period": "month", "at": drill.period.start.date().isoformat()}
+    if drill.segment is not None and drill.value != ALL:
+        params["segment"] = drill.segment
+        params["value"] = "none" if drill.value is None else drill.value
+    if drill.part != "denominator":
+        params["part"] = drill.part
+    return f"{url}?{urlencode(params)}"
+
+
+def _url(row, column, position):
+    if position == 0 and row.get("url"):
+        name, *args = row["url"]
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            return ""
+    drill = row.get("links", {}).get(column.key)
+    return drill_url(drill) if drill else ""
 
 
 def presented(table, limit=PAGE_ROWS):
@@ -73,7 +92,8 @@ def presented(table, limit=PAGE_ROWS):
         cells = []
         for position, column in enumerate(table.columns):
             text, css = display(column, row)
-            cells.append({"text": text, "css": css, "url": _url(row) if position == 0 else ""})
+            url = _url(row, column, position) if text not in ("", "—") else ""
+            cells.append({"text": text, "css": css, "url": url})
         rows.append(cells)
     hidden = max(len(table.rows) - limit, 0)
     return {
@@ -181,6 +201,8 @@ class ReviewPdfView(ReviewMixin, View):
                 "(Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0). "
                 "The review page and its CSV files work without them.",
             )
+        # WeasyPrint reports each layout step at INFO: not worth a log line each.
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
         html = render_to_string(
             "metrics/review.html", self.context(period, printing=True), request=request
         )
