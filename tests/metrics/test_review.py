@@ -591,3 +591,24 @@ def test_the_review_is_in_the_navigation_for_staff_only(client, make_user):
     assert 'href="/reviews/monthly/"' in client.get("/").content.decode()
     client.force_login(make_user(Role.REQUESTER))
     assert 'href="/reviews/monthly/"' not in client.get("/").content.decode()
+
+
+def test_a_retired_service_with_last_months_incidents_still_has_its_row(world):
+    fax = Service.objects.create(
+        name="Fax", tier="3", owner_team=world["mail"].owner_team,
+        support_team=world["mail"].support_team, calendar=world["mail"].calendar,
+        status="retired",
+    )  # fmt: skip
+    Ticket.objects.create(
+        number="INC-F1", kind="incident", title="Fax jammed", service=fax, priority="p4",
+        requester=Person.objects.get(employee_id="R1"), created_at=utc(2026, 9, 3, 9),
+    )  # fmt: skip
+    rows = by(built("health").rows, "service")
+    assert list(rows) == ["All services", "Fax", "Mail", "VPN"]
+    fax_row = rows["Fax"]
+    # Not live: no availability; one incident in September, none in October.
+    assert fax_row["availability"] is None
+    assert (fax_row["incidents"], fax_row["incidents_previous"], fax_row["incidents_change"]) == (
+        0, 1, -1,
+    )  # fmt: skip
+    assert (rows["All services"]["incidents"], rows["All services"]["incidents_previous"]) == (3, 2)

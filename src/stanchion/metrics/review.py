@@ -193,8 +193,8 @@ def health_table(period, now, targets):
         )
         figures[each] = (overall, split)
     (overall, split), (overall_before, split_before) = figures[period], figures[previous]
-    ids = set(split.get("availability", {})) | set(split.get("incident_volume", {}))
-    ids |= {key for name in SLA_KPIS for key in split.get(name, {})}
+    # Live services, and any other with incidents or SLA clocks in either month.
+    ids = {key for values in (*split.values(), *split_before.values()) for key in values}
     services = Service.objects.filter(pk__in=[i for i in ids if i is not None]).order_by("name")
     sla_now = {name: split.get(name, {}) for name in SLA_KPIS}
     sla_before = {name: split_before.get(name, {}) for name in SLA_KPIS}
