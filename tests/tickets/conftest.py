@@ -16,6 +16,23 @@ from stanchion.core.services import create_record
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 
 
+def open_p1(desk, title="VPN down for everyone", **extra):
+    """A tier 2 P1 incident opened at T0: on the 24x7 calendar it is due for
+    response in 10 minutes and for resolution in 2 hours."""
+    from stanchion.tickets import services
+
+    return services.open_incident(
+        actor=desk.agent,
+        requester=desk.requester,
+        title=title,
+        service=desk.service,
+        impact="1",
+        urgency="1",
+        now=T0,
+        **extra,
+    )
+
+
 @dataclass
 class Desk:
     service: object

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from stanchion.tickets import services
 from stanchion.tickets.models import SlaClock, TimelineEvent
 
-from .conftest import T0
+from .conftest import T0, open_p1
 
 M = timedelta(minutes=1)
 
@@ -22,19 +22,6 @@ def clocks(ticket):
     return {
         (c.kind, c.team.name if c.team else None): c for c in SlaClock.objects.filter(ticket=ticket)
     }
-
-
-def open_p1(desk, **extra):
-    return services.open_incident(
-        actor=desk.agent,
-        requester=desk.requester,
-        title="VPN down for everyone",
-        service=desk.service,
-        impact="1",
-        urgency="1",
-        now=T0,
-        **extra,
-    )
 
 
 def test_open_freezes_targets_and_starts_sla_clocks(desk):

@@ -17,23 +17,10 @@ from stanchion.tickets import services
 from stanchion.tickets.jobs import check_sla_clocks
 from stanchion.tickets.models import SlaClock, TimelineEvent
 
-from .conftest import T0
+from .conftest import T0, open_p1
 
 M = timedelta(minutes=1)
 S = timedelta(seconds=1)
-
-
-def open_p1(desk, **extra):
-    return services.open_incident(
-        actor=desk.agent,
-        requester=desk.requester,
-        title="VPN down for everyone",
-        service=desk.service,
-        impact="1",
-        urgency="1",
-        now=T0,
-        **extra,
-    )
 
 
 def clock(ticket, kind, team=None):

@@ -13,26 +13,13 @@ from stanchion.core.services import update_fields
 from stanchion.tickets import services
 from stanchion.tickets.models import SlaClock
 
-from .conftest import T0
+from .conftest import T0, open_p1
 
 M = timedelta(minutes=1)
 
 
 def resolution_clock(ticket):
     return SlaClock.objects.get(ticket=ticket, kind="resolution")
-
-
-def open_p1(desk, title):
-    # Tier 2 P1: respond within 10 minutes, resolve within 2 hours (24x7).
-    return services.open_incident(
-        actor=desk.agent,
-        requester=desk.requester,
-        title=title,
-        service=desk.service,
-        impact="1",
-        urgency="1",
-        now=T0,
-    )
 
 
 def test_policy_change_applies_to_open_tickets_only_when_reapplied(desk, make_user):
