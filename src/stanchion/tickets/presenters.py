@@ -12,14 +12,17 @@ Times are shown in the active time zone (the views activate the viewer's),
 formatted exactly as the ``date`` filter formats them.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape as escape_text
+from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import format_html
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
@@ -111,6 +114,7 @@ def initials(user):
     return "".join(p[0] for p in parts[:2]).upper() or "?"
 
 
+@functools.lru_cache(maxsize=64)
 def priority_badge(priority):
     """ "P1" in the priority's colour, with the full label as its title."""
     if not priority:
@@ -123,6 +127,7 @@ def priority_badge(priority):
     )
 
 
+@functools.lru_cache(maxsize=64)
 def state_badge(state):
     if state in (None, ""):
         return EMPTY
@@ -136,14 +141,24 @@ def state_badge(state):
 # Queue rows -------------------------------------------------------------------------
 
 
+def ticket_urls():
+    """A function giving ``reverse("tickets:ticket", args=[number])`` for
+    many numbers at the cost of one reverse (a reverse per row cost more than
+    the row's query)."""
+    marker = "0TICKET0"
+    before, after = reverse("tickets:ticket", args=[marker]).split(marker)
+    safe = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted
+    return lambda number: f"{before}{quote(number, safe=safe)}{after}"
+
+
 def present_queue_rows(rows, now, *, level):
     """Attach to each ticket of a queue page what its row shows: ``row_url``,
     ``priority_html``, ``state_html``, ``pending_label``, ``team_name``,
     ``assignee_name``, and the SLA due and last-update times (``level(ticket)``
     is the SLA warning level: "breached", "warning" or "")."""
-    times = LocalTimes()
+    times, url = LocalTimes(), ticket_urls()
     for ticket in rows:
-        ticket.row_url = reverse("tickets:ticket", args=[ticket.number])
+        ticket.row_url = url(ticket.number)
         ticket.priority_html = priority_badge(ticket.priority)
         ticket.state_html = state_badge(ticket.state)
         ticket.pending_label = _label(PendingReason, ticket.pending_reason)
