@@ -22,7 +22,9 @@ class SecondsBetween(Func):
         return self.as_sql(
             compiler,
             connection,
-            template="((julianday(%(expressions)s)) * 86400.0)",
+            # Rounded to the millisecond: julianday() floats are off by a few
+            # microseconds, enough to put a value exactly on target just off it.
+            template="ROUND((julianday(%(expressions)s)) * 86400.0, 3)",
             arg_joiner=") - julianday(",
             **extra,
         )
