@@ -10,9 +10,11 @@ session, of someone whose role has ``kpi.view``.
 """
 
 import math
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
@@ -61,14 +63,22 @@ def _labels(pairs):
     return ",".join(f'{name}="{escape_label(value)}"' for name, value in pairs)
 
 
-def samples(period, segments):
+def reporting_moment():
+    """The period /metrics reports (this month in the reporting zone) and
+    the moment it is computed at (now)."""
+    now = timezone.now()
+    today = now.astimezone(ZoneInfo(settings.REPORT_TIME_ZONE)).date()
+    return periods.parse("month", tz=settings.REPORT_TIME_ZONE, today=today), now
+
+
+def samples(period, segments, now=None):
     """(family, labels, number) for every KPI value of ``period``, overall
     and by each of ``segments``."""
     targets = engine.target_table()
     every = kpis.all()
     rows = []
     for segment in (None, *segments):
-        computed = engine.compute(every, period, segment, targets=targets)
+        computed = engine.compute(every, period, segment, now=now, targets=targets)
         for kpi in every:
             found = computed.get(kpi.key)
             if not found:
@@ -93,10 +103,10 @@ def samples(period, segments):
     return rows
 
 
-def exposition(period, segments=(DEFAULT_SEGMENT,)):
+def exposition(period, segments=(DEFAULT_SEGMENT,), now=None):
     """The whole text: each family's HELP and TYPE, then its samples."""
     by_family = {name: [] for name, _ in FAMILIES}
-    for family, pairs, value in samples(period, segments):
+    for family, pairs, value in samples(period, segments, now):
         by_family[family].append(f"{family}{{{_labels(pairs)}}} {number(value)}")
     lines = []
     for name, help_text in FAMILIES:
@@ -128,5 +138,5 @@ class MetricsView(APIView):
 
     def get(self, request):
         segments = _segments(request)
-        period = periods.parse("month", tz=settings.REPORT_TIME_ZONE)
-        return HttpResponse(exposition(period, segments), content_type=CONTENT_TYPE)
+        period, now = reporting_moment()
+        return HttpResponse(exposition(period, segments, now), content_type=CONTENT_TYPE)
