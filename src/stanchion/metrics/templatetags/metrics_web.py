@@ -46,5 +46,5 @@ def value_badge(value, empty=""):
     if value is None or value.value is None:
         if empty:
             return format_html('<span class="muted small">{}</span>', empty)
-        return format_html('<span class="badge badge-grey">No data</span>')
+        return format_html('<span class="badge badge-{}">{}</span>', "grey", "No data")
     return status_badge(value.status, empty)
