@@ -352,7 +352,7 @@ def test_top_categories(world):
 def test_breaches_with_reasons(world):
     rows = built("breaches").rows
     assert [(r["ticket"], r["clock"]) for r in rows] == [
-        ("INC-2", "SLA resolution"), ("INC-3", "SLA first response"), ("REQ-1", "SLA resolution"),
+        ("INC-2", "Resolution"), ("INC-3", "First response"), ("REQ-1", "Resolution"),
     ]  # fmt: skip
     inc2, inc3, req1 = rows
     assert (inc2["priority"], inc2["service"], inc2["team"]) == ("P2", "Mail", "Desk")
@@ -460,6 +460,7 @@ def test_the_page_shows_every_table_with_the_previous_month(
     assert response.status_code == 200
     page = response.content.decode()
     assert "Monthly service review: October 2026" in page
+    assert "1 October 2026 to 31 October 2026, Europe/Berlin time" in page
     assert "compared with September 2026" in page
     for table in review.TABLES:
         assert f'id="{table}"' in page

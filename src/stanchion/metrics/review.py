@@ -86,6 +86,10 @@ class Column:
     kind: str = "text"
     decimals: int = 1
     change: bool = False  # a difference: shown signed, percentages in points
+    # False: in the CSV only (the page and the PDF say it another way).
+    page: bool = True
+    # On the page: "duration" shows minutes as 2 d 3 h; "wide" keeps text readable.
+    style: str = ""
 
 
 @dataclass
@@ -235,7 +239,7 @@ def health_table(period, now, targets):
     overall_sla_before = {name: overall_before.get(name, {}) for name in SLA_KPIS}
     rows = [row("All services", "", ALL, overall, overall_before, overall_sla, overall_sla_before)]
     for service in services:
-        tier = ServiceTier.label(service.tier)
+        tier = ServiceTier.label(service.tier).split(" — ")[0]
         rows.append(row(service.name, tier, service.pk, split, split_before, sla_now, sla_before))
     return Table(
         "health",
@@ -251,7 +255,7 @@ def health_table(period, now, targets):
             Column("availability_change", "Change", "percent", 3, change=True),
             Column("status", "Status", "status"),
             Column("outages", "Outages", "count"),
-            Column("downtime_minutes", "Downtime", "minutes", 0),
+            Column("downtime_minutes", "Downtime", "minutes", 0, style="duration"),
             Column("incidents", "Incidents", "count"),
             Column("incidents_previous", "Previous", "count"),
             Column("incidents_change", "Change", "count", change=True),
@@ -523,7 +527,7 @@ def _paused_seconds(clock):
     return total, count
 
 
-def _duration(seconds):
+def duration(seconds):
     minutes = int(round(seconds / 60))
     if minutes < 60:
         return f"{minutes} min"
@@ -539,7 +543,7 @@ def _reasons(ticket, paused, pauses):
 
     found = []
     if pauses:
-        found.append(f"paused {pauses}× ({_duration(paused)})")
+        found.append(f"paused {pauses}× ({duration(paused)})")
     if ticket.reassignment_count:
         found.append(f"reassigned {ticket.reassignment_count}×")
     if ticket.was_escalated:
@@ -570,8 +574,11 @@ def breach_clocks(period, now=None):
     )
 
 
+CLOCK_NAMES = {"response": "First response", "resolution": "Resolution"}
+
+
 def breaches_table(period, now, targets):
-    from stanchion.tickets.choices import ClockKind, PendingReason, ResolutionCode, TicketKind
+    from stanchion.tickets.choices import PendingReason, ResolutionCode, TicketKind
 
     rows = []
     zone = report_zone()
@@ -587,7 +594,7 @@ def breaches_table(period, now, targets):
                 "priority": ticket.priority.upper(),
                 "service": ticket.service.name if ticket.service_id else "",
                 "team": ticket.assignment_team.name if ticket.assignment_team_id else "",
-                "clock": ClockKind.label(clock.kind),
+                "clock": CLOCK_NAMES[clock.kind],
                 "due_at": timezone.localtime(clock.due_at, zone) if clock.due_at else None,
                 "stopped_at": timezone.localtime(clock.stopped_at, zone),
                 "late_minutes": late / 60.0 if late is not None else None,
@@ -610,20 +617,20 @@ def breaches_table(period, now, targets):
         "what the ticket went through: pauses, reassignments, escalation, reopening, and how "
         "it ended.",
         [
-            Column("ticket", "Ticket"),
-            Column("kind", "Kind"),
+            Column("ticket", "Ticket", style="nowrap"),
+            Column("kind", "Kind", page=False),
             Column("title", "Title"),
             Column("priority", "Priority"),
             Column("service", "Service"),
             Column("team", "Team"),
             Column("clock", "Clock"),
             Column("due_at", "Due", "datetime"),
-            Column("stopped_at", "Stopped", "datetime"),
-            Column("late_minutes", "Late", "minutes", 0),
-            Column("paused_minutes", "Paused", "minutes", 0),
-            Column("pending", "Pending"),
-            Column("resolution", "Resolution"),
-            Column("reasons", "Reasons"),
+            Column("stopped_at", "Stopped", "datetime", page=False),
+            Column("late_minutes", "Late", "minutes", 0, style="duration"),
+            Column("paused_minutes", "Paused", "minutes", 0, style="duration"),
+            Column("pending", "Pending", page=False),
+            Column("resolution", "Resolution", page=False),
+            Column("reasons", "Reasons", style="wide"),
         ],
         rows,
     )

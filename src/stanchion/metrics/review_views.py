@@ -8,7 +8,7 @@ what is on screen.
 import csv
 import io
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
@@ -47,13 +47,15 @@ def display(column, row):
     if kind == "datetime":
         return f"{value:%Y-%m-%d %H:%M}", "nowrap"
     if kind == "text" or not isinstance(value, int | float):
-        return str(value), ""
+        return str(value), column.style
     decimals = column.decimals if column.kind != "unit" else (0 if kind == "count" else 1)
     if kind == "score":
         decimals = 2
     sign = "+" if column.change else ""
     if kind == "count":
         return f"{value:{sign},.0f}", "num"
+    if column.style == "duration" and kind == "minutes" and not column.change:
+        return review.duration(value * 60), "num"
     if kind == "percent" and column.change:
         return f"{value:{sign},.{decimals}f} pp", "num"
     return f"{value:{sign},.{decimals}f}{SUFFIX.get(kind, '')}", "num"
@@ -87,10 +89,11 @@ def _url(row, column, position):
 
 
 def presented(table, limit=PAGE_ROWS):
+    columns = [column for column in table.columns if column.page]
     rows = []
     for row in table.rows[:limit]:
         cells = []
-        for position, column in enumerate(table.columns):
+        for position, column in enumerate(columns):
             text, css = display(column, row)
             url = _url(row, column, position) if text not in ("", "—") else ""
             cells.append({"text": text, "css": css, "url": url})
@@ -100,7 +103,7 @@ def presented(table, limit=PAGE_ROWS):
         "table": table,
         "headers": [
             {"label": c.label, "css": "" if c.kind in ("text", "datetime", "status") else "num"}
-            for c in table.columns
+            for c in columns
         ],
         "rows": rows,
         "hidden": hidden,
@@ -152,6 +155,8 @@ class ReviewMixin(PermissionRequiredMixin):
             "review": data,
             "period": period,
             "previous": data.previous,
+            "first_day": period.start.date(),
+            "last_day": (period.end - timedelta(days=1)).date(),
             "next_key": f"{following:%Y-%m}" if following <= newest else "",
             "tables": [presented(data.tables[key]) for key in TABLES],
             "breaches": len(data.tables["breaches"].rows),
