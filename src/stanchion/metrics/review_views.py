@@ -20,7 +20,7 @@ from django.views import View
 
 from stanchion.core.views import PermissionRequiredMixin
 
-from . import review
+from . import review, review_lists
 from .engine import ALL
 from .review import TABLES, MonthError
 
@@ -55,7 +55,7 @@ def display(column, row):
     if kind == "count":
         return f"{value:{sign},.0f}", "num"
     if column.style == "duration" and kind == "minutes" and not column.change:
-        return review.duration(value * 60), "num"
+        return review_lists.duration(value * 60), "num"
     if kind == "percent" and column.change:
         return f"{value:{sign},.{decimals}f} pp", "num"
     return f"{value:{sign},.{decimals}f}{SUFFIX.get(kind, '')}", "num"
@@ -147,7 +147,7 @@ class ReviewMixin(PermissionRequiredMixin):
 
     def context(self, period, *, printing=False):
         data = review.build_review(period)
-        previous_breaches = review.breach_count(data.previous)
+        previous_breaches = review_lists.breach_count(data.previous)
         following = period.end.date()
         newest = timezone.localtime(timezone.now(), review.report_zone()).date()
         return {
