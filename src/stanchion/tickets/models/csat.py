@@ -22,7 +22,7 @@ class CsatSurvey(BaseModel):
 
     class Meta:
         ordering = ["-sent_at"]
-        indexes = [models.Index(fields=["answered_at"])]
+        indexes = [models.Index(fields=["answered_at"]), models.Index(fields=["sent_at"])]
 
     def __str__(self):
         return f"Satisfaction survey for ticket {self.ticket_id}"

@@ -197,6 +197,13 @@ class Ticket(BaseModel):
             models.Index(fields=["kind", "created_at"]),
             models.Index(fields=["service", "created_at"]),
             models.Index(fields=["resolved_at"]),
+            models.Index(fields=["first_response_at"]),
+            # Availability and MTBF: the few incidents with an impact window.
+            models.Index(
+                fields=["impact_start"],
+                condition=models.Q(impact_start__isnull=False),
+                name="tickets_ticket_outage_idx",
+            ),
         ]
 
     def __str__(self):
