@@ -521,3 +521,16 @@ def test_dashboard_query_count_is_one_compute_per_period(client, world):
     # by priority (2 sources) and by service tier (2 queries): 16 a period,
     # and a few for the session, targets and the service and team lists.
     assert count <= 12 * 16 + 8, count
+
+
+def test_service_and_team_pages_link_to_their_kpis(client, world):
+    org = world.org
+    client.force_login(world.auditor)
+    service_page = links(client.get(f"/services/{org.mail.pk}/"))
+    assert any(href == f"/kpis/services/{org.mail.pk}/" for href, _, _ in service_page)
+    team_page = links(client.get(f"/teams/{org.l1.pk}/"))
+    assert any(href == f"/kpis/teams/{org.l1.pk}/" for href, _, _ in team_page)
+    # The dashboard lists both, for the period it shows.
+    dashboard = links(client.get(f"/kpis/?{SEP}"))
+    assert f"/kpis/services/{org.mail.pk}/?{SEP}" in {href for href, _, _ in dashboard}
+    assert f"/kpis/teams/{org.l1.pk}/?{SEP}" in {href for href, _, _ in dashboard}
