@@ -166,6 +166,9 @@ def _queue_tickets(desk):
     pending = open_ticket(desk, "Waiting", team=desk.l1, assignee=desk.agent)
     breached = open_ticket(desk, "Late", team=desk.l1, impact="1", urgency="1")
     no_sla = open_ticket(desk, "No clock", team=desk.l1)
+    open_ticket(desk, "Nobody holds it")
+    open_ticket(desk, "Specialist's", team=desk.l2, assignee=desk.specialist)
+    type(desk.specialist).objects.filter(pk=desk.specialist.pk).update(full_name="")
     Ticket.objects.filter(pk=major.pk).update(is_major=True, kind="request")
     Ticket.objects.filter(pk=pending.pk).update(state="pending", pending_reason="vendor")
     Ticket.objects.filter(pk=breached.pk).update(sla_due_at=now - timedelta(hours=5, seconds=30))
@@ -183,12 +186,12 @@ def _queue_tickets(desk):
 def test_queue_rows_show_what_the_row_template_showed(desk, zone, settings):
     settings.TIME_ZONE = zone
     _queue_tickets(desk)
-    url = reverse("tickets:queue-teams")
+    url = reverse("tickets:queue-all")
     page = login(desk.agent).get(url).content.decode()
     shown = between(between(page, 'class="data queue"', "</table>"), "<tbody>", "</tbody>")
 
     numbers = re.findall(r"data-row-link>(INC-\d+)<", shown)
-    assert len(numbers) == 5
+    assert len(numbers) == 7
     tickets = {
         t.number: t
         for t in Ticket.objects.filter(number__in=numbers).select_related(
@@ -207,6 +210,7 @@ def test_queue_rows_show_what_the_row_template_showed(desk, zone, settings):
     assert normalise(shown) == normalise("".join(expected))
     assert "Plain &lt;b&gt;title&lt;/b&gt;" in shown and "in 2 h 30 min" in shown
     assert "5 h ago" in shown and "3\xa0days ago" in shown and "Service request" in shown
+    assert "No team" in shown and desk.specialist.email in shown and "Unassigned" in shown
 
 
 def test_local_times_format_as_the_date_filter_does():
@@ -298,3 +302,55 @@ def test_quick_selects_render_model_choice_fields_as_django_does(desk):
     expected = str(bound["assignment_team"])
     assert str(quicken_selects(bound)["assignment_team"]) == expected
     assert 'aria-invalid="true"' in expected
+
+
+# The bulk bar's two drop-downs as queue_results.html wrote them before.
+REFERENCE_BULK = (
+    '{% load stanchion_web %}<select name="assignment_team" id="bulk-team"><option value="">'
+    'Team…</option>{% for team in teams %}<option value="{{ team.pk }}"{% if kept.assignment_team'
+    ' == team.pk|stringformat:"d" %} selected{% endif %}>{{ team.name }}</option>{% endfor %}'
+    '</select><select name="assignee" id="bulk-assignee"><option value="">Anyone in the team'
+    '</option><option value="{{ user.pk }}"{% if kept.assignee == user.pk|stringformat:"d" %}'
+    " selected{% endif %}>Me ({{ user }})</option>{% for person in assignees %}{% if person.pk"
+    ' != user.pk %}<option value="{{ person.pk }}"{% if kept.assignee == person.pk|'
+    'stringformat:"d" %} selected{% endif %}>{{ person }}</option>{% endif %}{% endfor %}'
+    "</select>"
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kept_team, kept_assignee", [(None, None), ("l2", "specialist")])
+def test_bulk_bar_lists_teams_and_people_as_before(desk, kept_team, kept_assignee):
+    from stanchion.accounts.models import Team
+    from stanchion.tickets.forms_agent import staff_users
+
+    type(desk.specialist).objects.filter(pk=desk.specialist.pk).update(
+        full_name="", email="spec<ial>@example.com"
+    )
+    desk.specialist.refresh_from_db()
+    open_ticket(desk, "Something to act on", team=desk.l1)
+    data = {"action": "assign", "queue": "teams"}  # no ticket ticked: refused
+    kept = {}
+    if kept_team:
+        data["assignment_team"] = kept["assignment_team"] = str(getattr(desk, kept_team).pk)
+        data["assignee"] = kept["assignee"] = str(getattr(desk, kept_assignee).pk)
+    response = login(desk.agent).post(
+        reverse("tickets:bulk"), data, headers={"HX-Request": "true", "HX-Target": "queue-results"}
+    )
+    body = response.content.decode()
+    shown = body[body.index('<select name="assignment_team" id="bulk-team">') :]
+    shown = shown[: shown.index('<button type="submit" name="action" value="assign"')]
+    expected = Template(REFERENCE_BULK).render(
+        Context(
+            {
+                "teams": Team.objects.filter(is_active=True).order_by("name"),
+                "assignees": staff_users(),
+                "user": desk.agent,
+                "kept": kept,
+            }
+        )
+    )
+    shown = re.sub(r'\s*<label class="sr-only" for="bulk-assignee">Assignee</label>\s*', "", shown)
+    assert normalise(shown) == normalise(expected)
+    assert "spec&lt;ial&gt;@example.com" in shown
+    assert (f'value="{desk.l2.pk}" selected' in shown) == bool(kept_team)

@@ -138,9 +138,6 @@ def state_badge(state):
     )
 
 
-# Queue rows -------------------------------------------------------------------------
-
-
 def ticket_urls():
     """A function giving ``reverse("tickets:ticket", args=[number])`` for
     many numbers at the cost of one reverse (a reverse per row cost more than
@@ -149,33 +146,6 @@ def ticket_urls():
     before, after = reverse("tickets:ticket", args=[marker]).split(marker)
     safe = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted
     return lambda number: f"{before}{quote(number, safe=safe)}{after}"
-
-
-def present_queue_rows(rows, now, *, level):
-    """Attach to each ticket of a queue page what its row shows: ``row_url``,
-    ``priority_html``, ``state_html``, ``pending_label``, ``team_name``,
-    ``assignee_name``, and the SLA due and last-update times (``level(ticket)``
-    is the SLA warning level: "breached", "warning" or "")."""
-    times, url = LocalTimes(), ticket_urls()
-    for ticket in rows:
-        ticket.row_url = url(ticket.number)
-        ticket.priority_html = priority_badge(ticket.priority)
-        ticket.state_html = state_badge(ticket.state)
-        ticket.pending_label = _label(PendingReason, ticket.pending_reason)
-        ticket.sla_level = level(ticket)
-        due = ticket.sla_due_at
-        if due is not None:
-            local = times.local(due)
-            ticket.due_iso = times.iso(local)
-            ticket.due_title = times.minute_zone(local)
-            ticket.due_text = due_in(due, now)
-        local = times.local(ticket.updated_at)
-        ticket.updated_iso = times.iso(local)
-        ticket.updated_title = times.minute(local)
-        ticket.updated_text = ago(ticket.updated_at, now)
-        # The version rides along so a bulk action refuses rows changed since.
-        ticket.select_key = f"{ticket.pk}:{ticket.version}"
-    return rows
 
 
 # Timeline events --------------------------------------------------------------------

@@ -99,11 +99,13 @@ class KeysetPage:
     previous_cursor: str = ""
 
 
-def keyset_page(queryset, sort, *, after=None, before=None, size=PAGE_SIZE):
+def keyset_page(queryset, sort, *, after=None, before=None, size=PAGE_SIZE, make_row=None):
     """One page of ``queryset`` in ``sort`` order ("sla", "-updated"...).
     ``after``/``before`` are cursors from an earlier page (CursorError when
-    one is malformed)."""
+    one is malformed). ``make_row`` turns what the queryset gives (e.g. a
+    values_list tuple) into a row with ``pk`` and the sort field."""
     key, descending = SORT_KEYS[sort.lstrip("-")], sort.startswith("-")
+    make_row = make_row or (lambda row: row)
 
     def cursor(row):
         return encode_cursor(getattr(row, key.field), row.pk)
@@ -111,11 +113,12 @@ def keyset_page(queryset, sort, *, after=None, before=None, size=PAGE_SIZE):
     if before:
         value, pk = decode_cursor(before, key)
         flipped = not descending
-        rows = list(
-            queryset.filter(_after(key, flipped, value, pk)).order_by(*_order(key, flipped))[
-                : size + 1
-            ]
-        )
+        rows = [
+            make_row(row)
+            for row in queryset.filter(_after(key, flipped, value, pk)).order_by(
+                *_order(key, flipped)
+            )[: size + 1]
+        ]
         more = len(rows) > size
         rows = rows[:size][::-1]
         return KeysetPage(
@@ -126,7 +129,7 @@ def keyset_page(queryset, sort, *, after=None, before=None, size=PAGE_SIZE):
     if after:
         value, pk = decode_cursor(after, key)
         queryset = queryset.filter(_after(key, descending, value, pk))
-    rows = list(queryset.order_by(*_order(key, descending))[: size + 1])
+    rows = [make_row(row) for row in queryset.order_by(*_order(key, descending))[: size + 1]]
     more = len(rows) > size
     rows = rows[:size]
     return KeysetPage(
@@ -148,9 +151,8 @@ class TicketTable(Table):
         Column("updated", "Updated", ("updated_at",), "hide-narrow"),
     )
     default_sort = "sla"
-    # No row template: queue_results.html renders its rows in its own loop,
-    # from values tickets.presenters works out (an include per row cost more
-    # than the page's queries).
+    # No row template: tickets/queue_rows.py writes the rows (an include per
+    # row cost more than the page's queries).
 
     def __init__(self, params, default_sort=None, base_url=""):
         if default_sort:
@@ -166,5 +168,7 @@ class TicketTable(Table):
             params[name] = value
         return f"{self.base_url}?{params.urlencode()}"
 
-    def page(self, queryset, *, after=None, before=None, size=PAGE_SIZE):
-        return keyset_page(queryset, self.sort, after=after, before=before, size=size)
+    def page(self, queryset, *, after=None, before=None, size=PAGE_SIZE, make_row=None):
+        return keyset_page(
+            queryset, self.sort, after=after, before=before, size=size, make_row=make_row
+        )

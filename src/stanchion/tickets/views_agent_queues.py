@@ -29,7 +29,7 @@ from .choices import OPEN_STATES, ClockKind, ClockState, PendingReason, TicketSt
 from .filtersets import TicketFilterSet
 from .forms_agent import staff_users
 from .models import SavedView, SlaClock, Ticket
-from .presenters import present_queue_rows
+from .queue_rows import QUEUE_ROW_COLUMNS, QueueRow, options_html, rows_html
 from .tables import SORT_CHOICES, CursorError, TicketTable
 from .views_agent_base import AgentMixin, can_act
 from .widgets import quicken_selects
@@ -103,18 +103,10 @@ QUEUES = {
 }
 
 
-# The columns a row shows, sorts on and acts on (reading whole rows, long
-# descriptions included, cost more than the query itself).
-ROW_FIELDS = (
-    *("number", "version", "kind", "title", "is_major", "priority", "state", "pending_reason"),
-    *("sla_due_at", "created_at", "updated_at"),
-    *("requester__name", "assignment_team__name", "assignee__full_name", "assignee__email"),
-)
-
-
 def queue_rows(queryset):
-    """What a row shows, in one query: the people and team it names, and
-    the warning point of its SLA clock that is due first."""
+    """What a row shows, in one query of plain values (see queue_rows.py):
+    the people and team it names, and the warning point of its SLA clock
+    that is due first."""
     warn_at = (
         SlaClock.objects.filter(
             ticket=OuterRef("pk"),
@@ -124,11 +116,7 @@ def queue_rows(queryset):
         .order_by("due_at")
         .values("warn_at")[:1]
     )
-    return (
-        queryset.select_related("requester", "assignment_team", "assignee")
-        .only(*ROW_FIELDS)
-        .annotate(sla_warn_at=Subquery(warn_at))
-    )
+    return queryset.annotate(sla_warn_at=Subquery(warn_at)).values_list(*QUEUE_ROW_COLUMNS)
 
 
 def _query_without_paging(params):
@@ -150,8 +138,9 @@ def saved_views_for(user, queue_slug=None, current_query=""):
     return views
 
 
-def queue_context(request, queue, params, report=None):
-    """Everything the queue page and its htmx partial render from ``params``."""
+def queue_context(request, queue, params, report=None, kept=None):
+    """Everything the queue page and its htmx partial render from ``params``
+    (``kept``: see render_queue)."""
     user, now = request.user, timezone.now()
     filterset = TicketFilterSet(params, queryset=Ticket.objects.visible_to(user), request=request)
     tidy_filter_form(filterset.form, request)
@@ -162,14 +151,17 @@ def queue_context(request, queue, params, report=None):
     page = None
     if filterset.is_valid():
         filtered = filterset.filter_queryset(base)
+        rows, make_row = queue_rows(filtered), QueueRow.from_values
         try:
             page = table.page(
-                queue_rows(filtered), after=params.get("after"), before=params.get("before")
+                rows, after=params.get("after"), before=params.get("before"), make_row=make_row
             )
         except CursorError as error:
             cursor_error = str(error)
-            page = table.page(queue_rows(filtered))
-    rows = present_queue_rows(page.rows if page else [], now, level=lambda t: sla_level(t, now))
+            page = table.page(rows, make_row=make_row)
+    rows = page.rows if page else []
+    kept = kept or {}
+    acting = can_act(user)
     query = _query_without_paging(params)
     plain = query.urlencode()
     joiner = "&" if plain else ""
@@ -188,6 +180,13 @@ def queue_context(request, queue, params, report=None):
         "sort_choices": SORT_CHOICES,
         "table": table,
         "rows": rows,
+        "rows_html": rows_html(
+            rows,
+            level=lambda row: sla_level(row, now),
+            can_act=acting,
+            kept=kept.get("tickets"),
+            now=now,
+        ),
         "next_url": (
             f"{queue.url}?{plain}{joiner}after={page.next_cursor}"
             if page and page.next_cursor
@@ -203,17 +202,24 @@ def queue_context(request, queue, params, report=None):
         "filtered": bool(filtered_by),
         "cursor_error": cursor_error,
         "results_target": RESULTS,
-        "can_act": can_act(user),
-        "bulk": bulk_choices() if can_act(user) else None,
+        "can_act": acting,
+        "bulk": bulk_choices(user, kept) if acting else None,
+        "kept": kept,
         "report": report,
         "now": now,
     }
 
 
-def bulk_choices():
+def bulk_choices(user, kept):
+    """The bulk bar's drop-downs; ``kept`` holds the choices to show again."""
+    teams = Team.objects.filter(is_active=True).order_by("name").values_list("id", "name")
+    others = staff_users().exclude(pk=user.pk).values_list("id", "full_name", "email")
     return {
-        "teams": Team.objects.filter(is_active=True).order_by("name").only("id", "name"),
-        "assignees": staff_users().only("id", "full_name", "email"),
+        "team_options": options_html(teams, kept.get("assignment_team") or ""),
+        "assignee_options": options_html(
+            [(user.pk, f"Me ({user})")] + [(pk, name or email) for pk, name, email in others],
+            kept.get("assignee") or "",
+        ),
         "states": [
             (TicketState.IN_PROGRESS, "In progress"),
             (TicketState.PENDING, "Pending"),
@@ -237,8 +243,7 @@ def sla_level(ticket, now):
 def render_queue(request, queue, params, *, report=None, partial=None, status=200, kept=None):
     """``kept``: the bulk bar's choices and ticked rows to show again after
     a refused bulk request, so the agent fixes one field instead of all."""
-    context = queue_context(request, queue, params, report)
-    context["kept"] = kept or {}
+    context = queue_context(request, queue, params, report, kept)
     if partial is None:
         partial = is_htmx_swap(request, RESULTS)
     template = "tickets/agent/queue_results.html" if partial else "tickets/agent/queue.html"
