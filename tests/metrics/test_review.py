@@ -644,3 +644,17 @@ def test_the_page_takes_as_many_queries_for_a_busier_month(world, agent_client):
         response = agent_client.get(f"/reviews/monthly/{OCTOBER}/")
     assert "INC-X5" in response.content.decode()
     assert len(after) == len(before)
+
+
+def test_a_long_breach_list_is_cut_on_the_page_but_whole_in_the_csv(
+    world, agent_client, monkeypatch
+):
+    from stanchion.metrics import review_views
+
+    monkeypatch.setattr(review_views, "PAGE_ROWS", 2)
+    page = agent_client.get(f"/reviews/monthly/{OCTOBER}/").content.decode()
+    assert "INC-2" in page and "INC-3" in page and "REQ-1" not in page
+    assert "The first 2 of 3 rows; all of them are in breaches.csv." in page
+    assert "SLA breaches <strong>3</strong>" in page
+    rows = parse_csv(agent_client.get(f"/reviews/monthly/{OCTOBER}/breaches.csv"))
+    assert len(rows) == 3

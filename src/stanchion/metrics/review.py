@@ -93,6 +93,12 @@ class Table:
     columns: list
     rows: list = field(default_factory=list)  # dicts by column key (+ "unit", "url")
     note: str = ""
+    # All the rows there are, when ``rows`` holds only the first of a long list.
+    total: int | None = None
+
+    @property
+    def count(self):
+        return len(self.rows) if self.total is None else self.total
 
 
 @dataclass
@@ -177,8 +183,13 @@ def build_table(key, period, now=None):
     return builders()[key](period, now or timezone.now(), engine.target_table())
 
 
-def build_review(period, now=None):
+def build_review(period, now=None, *, row_limit=None):
+    """Every table; ``row_limit`` keeps only the first rows of the breach
+    list (the page and the PDF), whose ``count`` stays the whole number."""
     now = now or timezone.now()
     targets = engine.target_table()
-    tables = {key: build(period, now, targets) for key, build in builders().items()}
+    tables = {}
+    for key, build in builders().items():
+        options = {"limit": row_limit} if key == "breaches" else {}
+        tables[key] = build(period, now, targets, **options)
     return Review(period, period.previous(), now, tables)

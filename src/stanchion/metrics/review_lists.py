@@ -159,12 +159,15 @@ def breach_clocks(period, now=None):
 CLOCK_NAMES = {"response": "First response", "resolution": "Resolution"}
 
 
-def breaches_table(period, now, targets):
+def breaches_table(period, now, targets, limit=None):
     from stanchion.tickets.choices import PendingReason, ResolutionCode, TicketKind
 
     rows = []
     zone = report_zone()
-    for clock in breach_clocks(period, now):
+    clocks = breach_clocks(period, now)
+    total = clocks.count() if limit is not None else None
+    clocks = clocks[:limit] if limit is not None else clocks.iterator(chunk_size=2000)
+    for clock in clocks:
         ticket = clock.ticket
         paused, pauses = _paused_seconds(clock)
         late = (clock.stopped_at - clock.due_at).total_seconds() if clock.due_at else None
@@ -215,6 +218,7 @@ def breaches_table(period, now, targets):
             Column("reasons", "Reasons", style="wide"),
         ],
         rows,
+        total=total,
     )
 
 

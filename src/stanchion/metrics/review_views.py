@@ -88,7 +88,8 @@ def _url(row, column, position):
     return drill_url(drill) if drill else ""
 
 
-def presented(table, limit=PAGE_ROWS):
+def presented(table, limit=None):
+    limit = limit or PAGE_ROWS
     columns = [column for column in table.columns if column.page]
     rows = []
     for row in table.rows[:limit]:
@@ -98,7 +99,7 @@ def presented(table, limit=PAGE_ROWS):
             url = _url(row, column, position) if text not in ("", "—") else ""
             cells.append({"text": text, "css": css, "url": url})
         rows.append(cells)
-    hidden = max(len(table.rows) - limit, 0)
+    hidden = max(table.count - min(len(table.rows), limit), 0)
     return {
         "table": table,
         "headers": [
@@ -146,7 +147,7 @@ class ReviewMixin(PermissionRequiredMixin):
             return None, _error(request, error.status, error.message)
 
     def context(self, period, *, printing=False):
-        data = review.build_review(period)
+        data = review.build_review(period, row_limit=PAGE_ROWS)
         previous_breaches = review_lists.breach_count(data.previous)
         following = period.end.date()
         newest = timezone.localtime(timezone.now(), review.report_zone()).date()
@@ -159,7 +160,7 @@ class ReviewMixin(PermissionRequiredMixin):
             "last_day": (period.end - timedelta(days=1)).date(),
             "next_key": f"{following:%Y-%m}" if following <= newest else "",
             "tables": [presented(data.tables[key]) for key in TABLES],
-            "breaches": len(data.tables["breaches"].rows),
+            "breaches": data.tables["breaches"].count,
             "previous_breaches": previous_breaches,
             "zone": review.report_zone().key,
             "generated": timezone.localtime(data.now, review.report_zone()),
