@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from . import engine
 from .registry import kpis
-from .review import SLA_KPIS, Column, Table, report_zone
+from .review import SLA_KPIS, Column, Drill, Table, report_zone
 
 TOP_CATEGORIES = 10
 
@@ -63,6 +63,10 @@ def categories_table(period, now, targets):
                 "escalated": row["escalated"],
                 "previous": previous,
                 "change": row["opened"] - previous,
+                "links": {
+                    "incidents": Drill("incident_volume", period, "category", row["category"]),
+                    "escalated": Drill("escalated_volume", period, "category", row["category"]),
+                },
             }
         )
     shown = sum(r["opened"] for r in rows)
