@@ -153,3 +153,24 @@ def test_a_new_target_changes_the_dashboard_status(client, admin, org):
     tile = p1_tile()
     assert "status-on" in tile
     assert "Target ≤ 30.0 min" in tile
+
+
+def test_under_htmx_a_save_answers_with_just_its_row(client, admin):
+    client.force_login(admin)
+    headers = {"HX-Request": "true", "HX-Target": "kpi-mttr-p2"}
+    data = {"kpi": "mttr", "priority": "p2", "version": "0", "action": "save"}
+    saved = client.post(URL, {**data, "target": "400", "warning": "800"}, headers=headers)
+    assert saved.status_code == 200
+    html = saved.content.decode()
+    assert html.lstrip().startswith('<tr id="kpi-mttr-p2">')
+    assert "The target for Mean time to restore (MTTR) (P2) was saved." in html
+    assert 'name="version" value="1"' in html
+    assert "<html" not in html
+    refused = client.post(URL, {**data, "version": "1", "target": "400", "warning": "10"},
+                          headers=headers)  # fmt: skip
+    assert refused.status_code == 400
+    assert refused.content.decode().lstrip().startswith('<tr id="kpi-mttr-p2">')
+    assert "Warning: The warning threshold must be above the target" in refused.content.decode()
+    # The whole page still works without htmx.
+    assert client.post(URL, {**data, "version": "1", "target": "300"}).status_code == 302
+    assert KpiTarget.objects.get(kpi="mttr", priority="p2").target == 300.0

@@ -13,6 +13,7 @@ from django.views import View
 from stanchion.accounts.roles import has_perm
 from stanchion.core.errors import ConflictError
 from stanchion.core.services import creator, delete_record, update_fields
+from stanchion.core.views import is_htmx_swap
 
 from .forms import KpiTargetForm
 from .models import KpiTarget
@@ -56,14 +57,23 @@ def target_rows(saved):
 class TargetsView(KpiView, View):
     permission = "kpitarget.view"
     template_name = "metrics/targets.html"
+    partial = False  # answering htmx with one row
 
-    def page(self, rows, status=200):
+    def page(self, rows, status=200, only=None):
+        """The whole page, or under htmx just the row that was posted
+        (``only``: its KPI key and priority)."""
         context = {
             "title": "KPI targets",
             "rows": rows,
             "can_change": has_perm(self.request.user, "kpitarget.change"),
             "can_reset": has_perm(self.request.user, "kpitarget.delete"),
         }
+        if only is not None and self.partial:
+            row = next(r for r in rows if (r["kpi"].key, r["priority"]) == only)
+            return render(
+                self.request, "metrics/includes/target_row.html", {**context, "row": row},
+                status=status,
+            )  # fmt: skip
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request):
@@ -72,6 +82,9 @@ class TargetsView(KpiView, View):
 
     def post(self, request):
         resetting = request.POST.get("action") == "reset"
+        posted = request.POST.get("kpi", ""), request.POST.get("priority", "")
+        row_id = "-".join(part for part in posted if part)
+        self.partial = is_htmx_swap(request, f"kpi-{row_id}")
         if not has_perm(request.user, "kpitarget.delete" if resetting else "kpitarget.change"):
             raise PermissionDenied
         data = request.POST.copy()
@@ -91,7 +104,7 @@ class TargetsView(KpiView, View):
             if resetting:
                 if current is not None:
                     delete_record(current, actor=request.user, expected_version=version)
-                messages.success(request, f"{label} is back to its default target.")
+                note = f"{label} is back to its default target."
             else:
                 fields = {
                     "target": form.cleaned_data["target"],
@@ -101,7 +114,7 @@ class TargetsView(KpiView, View):
                     create_target(actor=request.user, kpi=key, priority=priority, **fields)
                 else:
                     update_fields(current, fields, actor=request.user, expected_version=version)
-                messages.success(request, f"The target for {label} was saved.")
+                note = f"The target for {label} was saved."
         except ConflictError as error:
             return self.conflict(form, error.instance, label)
         except IntegrityError:
@@ -113,8 +126,15 @@ class TargetsView(KpiView, View):
                 return self.failed(form, error.message_dict)
             errors = {"__all__": error.messages}
             return self.failed(form, errors)
-        anchor = f"{key}-{priority}" if priority else key
-        return redirect(f"{reverse('metrics:targets')}#kpi-{anchor}")
+        if self.partial:
+            saved = {(t.kpi, t.priority): t for t in KpiTarget.objects.all()}
+            rows = target_rows(saved)
+            for row in rows:
+                if (row["kpi"].key, row["priority"]) == (key, priority):
+                    row["note"] = note
+            return self.page(rows, only=(key, priority))
+        messages.success(request, note)
+        return redirect(f"{reverse('metrics:targets')}#kpi-{row_id}")
 
     def conflict(self, form, current, label):
         if current is None:
@@ -142,17 +162,13 @@ class TargetsView(KpiView, View):
                 if status != 409:  # on a conflict the row shows what is saved now
                     row["target"] = form.data.get("target", "")
                     row["warning"] = form.data.get("warning", "")
-        response = self.page(rows, status=status)
-        if not matched:
-            messages_ = [f"{name}: {' '.join(m)}" for name, m in errors.items()]
-            return render(
-                self.request,
-                "metrics/bad_parameter.html",
-                {
-                    "title": "Bad parameter",
-                    "field": next(iter(errors)),
-                    "message": " ".join(messages_),
-                },
-                status=400,
-            )
-        return response
+        if matched:
+            return self.page(rows, status=status, only=(key, priority))
+        # No row to show the errors in: an unknown KPI or priority.
+        messages_ = [f"{name}: {' '.join(m)}" for name, m in errors.items()]
+        return render(
+            self.request,
+            "metrics/bad_parameter.html",
+            {"title": "Bad parameter", "field": next(iter(errors)), "message": " ".join(messages_)},
+            status=400,
+        )
