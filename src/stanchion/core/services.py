@@ -49,9 +49,48 @@ def lock(instance, expected_version=None):
     return current
 
 
+def _loaded_relations(instance):
+    """Foreign keys whose related row the caller handed over as a saved
+    instance. Django's field validation would query each one to see that it
+    exists; the caller just read it, and the database's foreign key
+    constraint still refuses a row deleted in between."""
+    loaded = set()
+    for field in instance._meta.concrete_fields:
+        if not field.is_relation or not field.is_cached(instance):
+            continue
+        related = field.get_cached_value(instance)
+        if (
+            related is not None
+            and not related._state.adding
+            and related.pk == getattr(instance, field.attname)
+            and not field.get_limit_choices_to()
+        ):
+            loaded.add(field.name)
+    return loaded
+
+
+def full_clean(instance):
+    """Model.full_clean, minus the existence queries for loaded relations;
+    unique and constraint checks still see every field."""
+    errors = {}
+    try:
+        instance.full_clean(
+            exclude=_loaded_relations(instance), validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    for check in (instance.validate_unique, instance.validate_constraints):
+        try:
+            check(exclude=set(errors))
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 def save_validated(instance):
-    """full_clean then save, bumping the version on updates."""
-    instance.full_clean()
+    """Validate then save, bumping the version on updates."""
+    full_clean(instance)
     if instance.pk is not None and not instance._state.adding:
         instance.version += 1
     instance.save()
