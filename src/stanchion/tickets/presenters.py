@@ -1,15 +1,15 @@
-"""What the agent queue rows and the ticket timeline show, worked out in Python.
+"""What the agent ticket timeline shows, written in Python, and the helpers
+the queue rows (queue_rows.py) share with it.
 
-A queue page shows 50 rows and a ticket page can show hundreds of timeline
-events. Rendered one template include per row or event, with a dozen tags and
-filters each (dates formatted three ways, badges, labels, Markdown), the
-template engine took most of a page's time, several times what its queries
-took. Here each row gets its display values computed once, in plain Python,
-and each event its whole list item built with ``format_html`` (which escapes
-every value, as the template did); the templates loop over the results.
+A ticket page can show hundreds of timeline events. Rendered one template
+include per event, with a dozen tags and filters each (dates formatted three
+ways, labels, Markdown), the template engine took most of the page's time,
+several times what its queries took. Here each event is read as a plain row
+and its list item written with f-strings whose every value is escaped as
+autoescaping would (``_e``); the template puts the result in place.
 
-Times are shown in the active time zone (the views activate the viewer's),
-formatted exactly as the ``date`` filter formats them.
+Times are shown in the given or the active time zone, formatted exactly as
+the ``date`` filter formats them.
 """
 
 import functools
@@ -73,7 +73,11 @@ class LocalTimes:
         return f"{self.month(local.month)} {local.day}, {local.strftime('%H:%M')}"
 
 
-# Small text helpers, as the templates' filters render --------------------------------
+# Small text helpers, as the templates' filters render -------------------------------
+#
+# The same as the tickets_agent template tags (which other templates use),
+# kept apart on purpose: tests render the old templates, through those tags,
+# as the reference these pages are compared with.
 
 
 def _label(choices, value):
