@@ -1,0 +1,452 @@
+"""Random ticket histories: the engine's KPIs against a second, deliberately
+simple implementation written here, which loops over the generated rows,
+keeps the ones the period holds and applies each KPI's formula as its text
+in stanchion.tickets.kpis reads.
+
+Every example writes its rows inside a savepoint that is rolled back, so
+examples never see each other's tickets.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from stanchion.catalog.models import Service
+from stanchion.metrics import engine
+from stanchion.metrics.engine import ALL, TargetTable
+from stanchion.metrics.registry import kpis
+
+from .conftest import LATER, NOV, utc
+
+START, END = NOV.start, NOV.end
+BASE = utc(2026, 10, 20)  # histories run from here ...
+SPAN_MINUTES = 50 * 24 * 60  # ... for 50 days, past the end of November
+SEGMENTS = (None, "service", "service_tier", "team", "priority", "location", "category")
+# A running November ("now" on the 20th at noon) and a finished one.
+NOWS = (utc(2026, 11, 20, 12), LATER)
+
+
+def _minutes(moment):
+    return int((moment - BASE).total_seconds() // 60)
+
+
+# Instants worth landing on exactly: the period's edges (and a minute
+# before them), and the backlog's 7/14/30-day cut-offs for both "nows".
+EDGES = sorted(
+    {_minutes(edge) + d for edge in (START, END, NOWS[0]) for d in (-1, 0)}
+    | {_minutes(moment - timedelta(days=n)) for moment in (END, NOWS[0]) for n in (7, 14, 30)}
+)
+# Two in three instants are edges.
+instants = st.one_of(st.integers(0, SPAN_MINUTES), st.sampled_from(EDGES), st.sampled_from(EDGES))
+# Minutes: a few, up to weeks, or to a whole month and more.
+durations = st.one_of(st.integers(0, 120), st.integers(0, 40 * 24 * 60))
+
+
+@dataclass
+class Clock:
+    kind: str
+    state: str
+    stopped: int | None  # minutes after the ticket was opened
+    team: str | None
+
+
+@dataclass
+class Survey:
+    sent: int  # minutes after BASE
+    rating: int | None
+    answered: int | None  # minutes after sending
+
+
+@dataclass
+class Row:
+    kind: str
+    created: int
+    first_response: int | None
+    resolved: int | None
+    closed: int | None
+    state: str
+    pending_reason: str
+    resolution_code: str
+    priority: str
+    service: str | None
+    team: str | None
+    requester: str
+    category: str | None
+    catalog: bool
+    reassignments: int
+    reopens: int
+    escalated: bool
+    resolved_by_tier: str
+    impact: tuple | None  # (start minutes after BASE, duration or None)
+    clocks: list = field(default_factory=list)
+    surveys: list = field(default_factory=list)
+
+
+teams = st.sampled_from([None, "l1", "l2", "l3"])
+clocks = st.builds(
+    Clock,
+    kind=st.sampled_from(["response", "resolution", "ola_response", "ola_resolution"]),
+    state=st.sampled_from(["met", "met", "missed", "cancelled", "running", "paused"]),
+    stopped=st.one_of(st.none(), durations),
+    team=teams,
+)
+surveys = st.builds(
+    Survey,
+    sent=instants,
+    rating=st.one_of(st.none(), st.integers(1, 5)),
+    answered=st.one_of(st.none(), durations),
+)
+rows = st.builds(
+    Row,
+    kind=st.sampled_from(["incident", "request"]),
+    created=instants,
+    first_response=st.one_of(st.none(), durations),
+    resolved=st.one_of(st.none(), durations),
+    closed=st.one_of(st.none(), durations),
+    state=st.sampled_from(["new", "in_progress", "pending", "resolved", "closed", "cancelled"]),
+    pending_reason=st.sampled_from(["", "pending_customer", "pending_change"]),
+    resolution_code=st.sampled_from(["", "solved", "workaround", "fulfilled", "duplicate"]),
+    priority=st.sampled_from(["p1", "p2", "p3", "p4"]),
+    service=st.sampled_from([None, "mail", "vpn", "fax"]),
+    team=teams,
+    requester=st.sampled_from(["person", "visitor"]),
+    category=st.sampled_from([None, "hardware", "software"]),
+    catalog=st.booleans(),
+    reassignments=st.integers(0, 3),
+    reopens=st.integers(0, 2),
+    escalated=st.booleans(),
+    resolved_by_tier=st.sampled_from(["", "l1", "l2", "l3"]),
+    impact=st.one_of(st.none(), st.tuples(instants, st.one_of(st.none(), durations))),
+    clocks=st.lists(clocks, max_size=2),
+    surveys=st.lists(surveys, max_size=1),
+)
+histories = st.lists(rows, max_size=8)
+
+
+def row(**fields):
+    """A generated-looking row with quiet defaults (for explicit examples)."""
+    defaults = dict(
+        kind="incident", created=0, first_response=None, resolved=None, closed=None,
+        state="new", pending_reason="", resolution_code="", priority="p3", service=None,
+        team=None, requester="person", category=None, catalog=False, reassignments=0,
+        reopens=0, escalated=False, resolved_by_tier="", impact=None,
+    )  # fmt: skip
+    return Row(**{**defaults, **fields})
+
+
+def edge_history(now):
+    """Open tickets exactly at, and a minute inside, each backlog cut-off;
+    and outages that touch, overlap, run on, or hit a retired service."""
+    as_of = min(END, now)
+    rows = []
+    for days in (7, 14, 30):
+        cutoff = _minutes(as_of - timedelta(days=days))
+        rows += [row(created=cutoff), row(created=cutoff + 1, kind="request")]
+    outage = _minutes(START) + 600
+    rows += [
+        row(service="mail", impact=(outage, 60), resolved=60),
+        row(service="mail", impact=(outage + 60, 30), resolved=60),  # touches the first
+        row(service="mail", impact=(outage + 70, 5), resolved=60),  # inside the second
+        row(service="vpn", impact=(_minutes(START) - 30, None), resolved=60),  # still down
+        row(service="fax", impact=(outage, 600), resolved=60),  # retired
+    ]
+    return rows
+
+
+# -- the second implementation ---------------------------------------------
+
+
+def at(minutes):
+    return None if minutes is None else BASE + timedelta(minutes=minutes)
+
+
+def after(moment, minutes):
+    return None if minutes is None else moment + timedelta(minutes=minutes)
+
+
+def in_period(moment):
+    return moment is not None and START <= moment < END
+
+
+class Reference:
+    """The KPIs from the generated rows, in plain Python."""
+
+    def __init__(self, history, world, now):
+        self.world = world
+        self.as_of = min(END, now)
+        self.tickets = []
+        for row in history:
+            created = at(row.created)
+            self.tickets.append(
+                {
+                    "row": row,
+                    "created": created,
+                    "first_response": after(created, row.first_response),
+                    "resolved": after(created, row.resolved),
+                    "closed": after(created, row.closed),
+                }
+            )
+
+    def key(self, row, segment, clock=None):
+        w = self.world
+        if segment == "service":
+            return w[row.service].pk if row.service else None
+        if segment == "service_tier":
+            return w[row.service].tier if row.service else None
+        if segment == "team":
+            team = clock.team if clock is not None and clock.kind.startswith("ola") else row.team
+            return w[team].pk if team else None
+        if segment == "priority":
+            return row.priority
+        if segment == "location":
+            return w["berlin"].pk if row.requester == "person" else None
+        if segment == "category":
+            return w[row.category].pk if row.category else None
+        return ALL
+
+    def expected(self, segment):
+        """{kpi: {segment value: [numerator, denominator]}}"""
+        out = {}
+
+        def add(kpi, key, numerator, counted=True):
+            if counted:
+                part = out.setdefault(kpi, {}).setdefault(key, [0.0, 0])
+                part[0] += numerator
+                part[1] += 1
+
+        as_of = self.as_of
+        for t in self.tickets:
+            row, key = t["row"], self.key(t["row"], segment)
+            incident, request = row.kind == "incident", row.kind == "request"
+            if in_period(t["created"]):
+                add("incident_volume", key, 0, incident)
+                add("escalated_volume", key, 0, row.escalated)
+            if in_period(t["first_response"]) and incident:
+                add("mtta", key, (t["first_response"] - t["created"]).total_seconds())
+            if in_period(t["resolved"]):
+                took = (t["resolved"] - t["created"]).total_seconds()
+                add("mttr", key, took, incident and row.resolution_code != "duplicate")
+                first_contact = (
+                    row.reassignments == 0 and not row.escalated and row.resolved_by_tier == "l1"
+                )
+                add("fcr", key, int(first_contact))
+                add("reassignment_rate", key, int(row.reassignments >= 2))
+                add("reopen_rate", key, int(row.reopens > 0))
+                add("fulfilment_time", key, took, request and row.resolution_code == "fulfilled")
+            still_open = (
+                t["created"] < as_of
+                and (t["resolved"] is None or t["resolved"] >= as_of)
+                and (t["closed"] is None or t["closed"] >= as_of)
+            )
+            planned = row.state == "pending" and row.pending_reason == "pending_change"
+            if still_open and not planned:
+                for days in (7, 14, 30):
+                    older = t["created"] < as_of - timedelta(days=days)
+                    add(f"backlog_over_{days}d", key, int(older))
+            for clock in row.clocks:
+                stopped = after(t["created"], clock.stopped)
+                if not in_period(stopped) or clock.state not in ("met", "missed"):
+                    continue
+                met = int(clock.state == "met")
+                ckey = self.key(row, segment, clock)
+                if clock.kind in ("response", "resolution"):
+                    what = "response" if clock.kind == "response" else "resolution"
+                    noun = "incidents" if incident else "requests"
+                    add(f"sla_{what}_{noun}", ckey, met)
+                    catalog = request and row.catalog and clock.kind == "resolution"
+                    add("fulfilment_on_promise", ckey, met, catalog)
+                else:
+                    add("ola_attainment", ckey, met)
+                    senior = clock.kind == "ola_response" and clock.team in ("l2", "l3")
+                    add("l2l3_first_response", ckey, met, senior)
+            for survey in row.surveys:
+                sent = at(survey.sent)
+                answered = after(sent, survey.answered)
+                if in_period(answered) and survey.rating is not None:
+                    add("csat_average", key, survey.rating)
+                    add("csat_positive", key, int(survey.rating >= 4))
+                if in_period(sent):
+                    add("csat_response_rate", key, int(answered is not None))
+        return out
+
+    def availability(self, segment):
+        """{segment value: (downtime seconds, records, failures, services)}"""
+        live = [name for name in ("mail", "vpn", "fax") if self.world[name].status == "live"]
+
+        def group(name):
+            if segment is None:
+                return ALL
+            service = self.world[name]
+            return service.pk if segment == "service" else service.tier
+
+        windows, records = {}, {}
+        for t in self.tickets:
+            row = t["row"]
+            if row.kind != "incident" or row.impact is None or row.service not in live:
+                continue
+            start = at(row.impact[0])
+            end = after(start, row.impact[1])
+            if not (start < self.as_of and (end is None or end > START)):
+                continue
+            records[group(row.service)] = records.get(group(row.service), 0) + 1
+            start, end = max(start, START), min(end or self.as_of, self.as_of)
+            if end > start:
+                windows.setdefault(row.service, []).append((start, end))
+        result = {}
+        for name in live:
+            key = group(name)
+            down, failures, covered_to = 0.0, 0, None
+            for start, end in sorted(windows.get(name, [])):
+                if covered_to is None or start > covered_to:
+                    failures += 1
+                    down += (end - start).total_seconds()
+                    covered_to = end
+                elif end > covered_to:
+                    down += (end - covered_to).total_seconds()
+                    covered_to = end
+            old = result.get(key, (0.0, records.get(key, 0), 0, 0))
+            result[key] = (old[0] + down, old[1], old[2] + failures, old[3] + 1)
+        return result
+
+
+# -- writing the rows ------------------------------------------------------
+
+
+def insert(org, history, world):
+    for row in history:
+        created = at(row.created)
+        ticket = org.ticket(
+            kind=row.kind,
+            created_at=created,
+            first_response_at=after(created, row.first_response),
+            resolved_at=after(created, row.resolved),
+            closed_at=after(created, row.closed),
+            state=row.state,
+            pending_reason=row.pending_reason if row.state == "pending" else "",
+            resolution_code=row.resolution_code,
+            priority=row.priority,
+            service=world[row.service] if row.service else None,
+            assignment_team=world[row.team] if row.team else None,
+            requester=world[row.requester],
+            category=world[row.category] if row.category else None,
+            catalog_item=org.laptop if row.catalog else None,
+            reassignment_count=row.reassignments,
+            reopen_count=row.reopens,
+            was_escalated=row.escalated,
+            resolved_by_tier=row.resolved_by_tier,
+            impact_start=at(row.impact[0]) if row.impact else None,
+            impact_end=after(at(row.impact[0]), row.impact[1]) if row.impact else None,
+        )
+        for clock in row.clocks:
+            stopped = after(created, clock.stopped)
+            org.clock(
+                ticket,
+                clock.kind,
+                clock.state,
+                stopped if clock.state in ("met", "missed", "cancelled") else None,
+                team=world[clock.team] if clock.team else None,
+            )
+        for survey in row.surveys:
+            sent = at(survey.sent)
+            org.survey(ticket, sent, survey.rating, after(sent, survey.answered))
+
+
+def compare(history, world, now):
+    reference = Reference(history, world, now)
+    for segment in SEGMENTS:
+        got = engine.compute(kpis.all(), NOV, segment, now=now, targets=TargetTable())
+        wanted = reference.expected(segment)
+        outages = reference.availability(segment)
+        for kpi in kpis.all():
+            if segment is not None and segment not in kpi.segments:
+                assert kpi.key not in got
+                continue
+            values = got[kpi.key]
+            where = (kpi.key, segment)
+            if kpi.custom is not None:
+                assert set(values) == set(outages), where
+                for key, (down, records, failures, services) in outages.items():
+                    value = values[key]
+                    assert value.denominator == records, where
+                    span = (reference.as_of - START).total_seconds() * services
+                    if kpi.key == "availability":
+                        expected = 100 * (1 - down / span)
+                    else:
+                        expected = (span - down) / failures / 3600 if failures else None
+                    assert value.value == pytest.approx(expected, abs=1e-6), (where, key)
+                continue
+            expected = wanted.get(kpi.key, {})
+            if segment is None:
+                expected = {ALL: expected.get(ALL, [0.0, 0])}
+            assert set(values) == set(expected), where
+            for key, (numerator, denominator) in expected.items():
+                value = values[key]
+                assert value.denominator == denominator, (where, key)
+                assert value.numerator == pytest.approx(numerator, abs=0.01), (where, key)
+                if kpi.unit == "count":
+                    assert value.value == denominator
+                elif not denominator:
+                    assert value.value is None
+                elif kpi.unit == "percent":
+                    assert value.value == pytest.approx(100 * numerator / denominator)
+                else:
+                    scale = {"minutes": 60, "hours": 3600, "score": 1}[kpi.unit]
+                    assert value.value == pytest.approx(numerator / denominator / scale)
+                if segment is None:
+                    rows = engine.records(kpi, NOV, now=now)
+                    assert rows.count() == denominator, where
+                    if kpi.unit == "percent":
+                        met = engine.records(kpi, NOV, part="numerator", now=now)
+                        assert met.count() == numerator, where
+
+
+@pytest.fixture
+def world(org):
+    fax = Service.objects.create(
+        name="Fax", tier="3", status="retired", owner_team=org.l1, support_team=org.l1,
+        calendar=org.calendar,
+    )  # fmt: skip
+    names = ("l1", "l2", "l3", "mail", "vpn", "hardware", "software", "person", "visitor")
+    return {"fax": fax, "berlin": org.berlin, **{name: getattr(org, name) for name in names}}
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=histories, now=st.sampled_from(NOWS))
+@example(history=edge_history(NOWS[0]), now=NOWS[0])
+@example(history=edge_history(LATER), now=LATER)
+def test_engine_agrees_with_a_simple_implementation(org, world, history, now):
+    with transaction.atomic():
+        insert(org, history, world)
+        compare(history, world, now)
+        transaction.set_rollback(True)
+
+
+def test_the_reference_sees_what_it_is_given(org, world):
+    # A guard on the second implementation itself: one November incident,
+    # answered after 30 minutes, counts once in its MTTA.
+    rows = [row(created=_minutes(utc(2026, 11, 2)), first_response=30, service="mail")]
+    expected = Reference(rows, world, LATER).expected(None)
+    assert expected["mtta"] == {ALL: [1800.0, 1]}
+    assert expected["incident_volume"] == {ALL: [0.0, 1]}
+    assert "mttr" not in expected
+    insert(org, rows, world)
+    compare(rows, world, LATER)
+    # The edge history: 10 h into November Mail is down 10:00-11:30 (one
+    # failure: the windows touch), VPN from the start until now.
+    outages = Reference(edge_history(LATER), world, LATER).availability("service")
+    assert outages[world["mail"].pk] == (90 * 60.0, 3, 1, 1)
+    assert outages[world["vpn"].pk] == (720 * 3600.0, 1, 1, 1)
+    backlog = Reference(edge_history(LATER), world, LATER).expected(None)
+    # Six open tickets (the outages' were resolved in October), at each
+    # cut-off and a minute after it. Over 7 days: the four at the 14 and
+    # 30-day ones; exactly 7 days is not more than 7. Over 30: none.
+    assert backlog["backlog_over_7d"] == {ALL: [4.0, 6]}
+    assert backlog["backlog_over_30d"] == {ALL: [0.0, 6]}
