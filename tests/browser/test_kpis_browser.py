@@ -54,10 +54,11 @@ def test_dashboard_tile_to_kpi_page_to_the_records_behind_it(
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_text("September 2026", exact=True)).to_be_visible()
 
-    tile = page.locator(".kpi-tile").filter(has=page.get_by_role("link", name="Incident volume"))
+    name = page.get_by_role("link", name="Incident volume", exact=True)
+    tile = page.locator(".kpi-tile").filter(has=name)
     expect(tile.locator(".kpi-tile-value a")).to_have_text("5")
     expect(tile.locator("svg.chart-spark")).to_have_count(1)
-    tile.get_by_role("link", name="Incident volume").click()
+    tile.get_by_role("link", name="Incident volume", exact=True).click()
 
     expect(page.get_by_role("heading", name="Incident volume", exact=True)).to_be_visible()
     expect(page.get_by_text("The number of incidents opened in the period.").first).to_be_visible()

@@ -87,7 +87,11 @@ class ServiceKpisView(KpiView, View):
             runs, selected, targets, "service", service.pk, period, SERVICE_HEADLINES
         )
         trends = [
-            (kpi.name, trend_chart(kpi, runs, targets, "service", service.pk))
+            (
+                kpi.name,
+                trend_chart(kpi, runs, targets, "service", service.pk),
+                targets.target_for(kpi, "service", service.pk)[0] is not None,
+            )
             for kpi in (kpis.get(key) for key in SERVICE_TRENDS)
             if kpi is not None and kpi in selected
         ]
