@@ -83,6 +83,20 @@ def test_mtbf(outages):
     assert got.status == "near"  # target 720, warning 168
 
 
+def test_back_to_back_windows_are_one_failure(org):
+    # 09:00-10:00 and 10:00-10:30: one continuous outage of 90 minutes; a
+    # window inside another adds nothing. Then a separate 30 minutes.
+    outage(org, org.vpn, utc(2026, 11, 3, 9), utc(2026, 11, 3, 10))
+    outage(org, org.vpn, utc(2026, 11, 3, 10), utc(2026, 11, 3, 10, 30))
+    outage(org, org.vpn, utc(2026, 11, 3, 9, 15), utc(2026, 11, 3, 9, 45))
+    outage(org, org.vpn, utc(2026, 11, 4, 9), utc(2026, 11, 4, 9, 30))
+    vpn = compute(AVAILABILITY, segment="service")[org.vpn.pk]
+    assert vpn.numerator == pytest.approx(120 * 60)
+    assert vpn.denominator == 4
+    # (720 h - 2 h) / 2 failures = 359 h.
+    assert compute(MTBF, segment="service")[org.vpn.pk].value == pytest.approx(359.0)
+
+
 def test_an_ongoing_outage_counts_up_to_now(org):
     outage(org, org.mail, utc(2026, 11, 15, 10), None)
     now = utc(2026, 11, 15, 12)

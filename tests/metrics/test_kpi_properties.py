@@ -417,6 +417,7 @@ def world(org):
 @settings(
     max_examples=40,
     deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(history=histories, now=st.sampled_from(NOWS))
