@@ -87,6 +87,7 @@ def breakdown(kpi, period, segment, targets):
                 "value": value,
                 "display": format_value(value.value, kpi.unit),
                 "numerator": numerator_display(kpi, value),
+                "met": int(value.numerator) if isinstance(kpi.measure, Share) else None,
                 "records_url": records_url(kpi, period, segment, key),
                 "numerator_url": (
                     records_url(kpi, period, segment, key, part="numerator")
