@@ -7,7 +7,7 @@ out pauses. Default targets come from the IT Operations Manager's and the
 Systems Engineering Manager's KPI tables.
 """
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.db.models import F, Q
 
@@ -98,7 +98,9 @@ MINUTES, HOURS = 60.0, 3600.0
 
 def _backlog(days, target, warning, order):
     def older(period, as_of):
-        return Q(created_at__lt=as_of - timedelta(days=days))
+        # Elapsed days, in UTC: seven days before a Berlin midnight across a
+        # DST change would otherwise be an hour more or less.
+        return Q(created_at__lt=as_of.astimezone(UTC) - timedelta(days=days))
 
     return Kpi(
         key=f"backlog_over_{days}d",
