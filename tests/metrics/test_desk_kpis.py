@@ -14,7 +14,7 @@ from stanchion.metrics import engine
 from stanchion.metrics.engine import ALL, TargetTable
 from stanchion.metrics.registry import Share, kpis
 
-from .conftest import LATER, NOV, month, utc
+from .conftest import BERLIN, LATER, NOV, month, utc
 
 MIN, HOUR = 60.0, 3600.0
 OCT = month(2026, 10)
@@ -318,6 +318,27 @@ def test_backlog_of_the_current_period_is_counted_as_it_stands(backlog):
     # December (45) and the one cancelled on the 20th (45 days old):
     # the one resolved at 12:00 that day is done. Over 7 days: 3 of 4.
     check("backlog_over_7d", 3, 4, 75.0, now=utc(2026, 11, 15, 23))
+
+
+def test_backlog_age_is_elapsed_time_across_the_dst_change(org):
+    # October (Berlin) ends at 23:00 UTC on 31 October. Summer time ended on
+    # the 25th, so seven days before that moment is 23:00 UTC on the 24th
+    # (00:00 local on the 25th was 22:00 UTC, an hour earlier).
+    org.ticket(created_at=utc(2026, 10, 24, 22, 30))  # 7 days and 30 minutes
+    org.ticket(created_at=utc(2026, 10, 24, 23, 30))  # 6 days 23.5 hours
+    october = month(2026, 10)
+    check("backlog_over_7d", 1, 2, 50.0, period=october)
+    # While October runs, ages are the same whatever zone "now" is written
+    # in: at 22:00 UTC on the 31st the first ticket is 6 days 23.5 hours old.
+    moment = utc(2026, 10, 31, 22)
+    for now in (moment, moment.astimezone(BERLIN)):
+        got = values("backlog_over_7d", october, now=now)[ALL]
+        assert (got.numerator, got.denominator) == (0, 2)
+    # And one opened at 21:30 UTC on the 24th is 7 days 30 minutes old.
+    org.ticket(created_at=utc(2026, 10, 24, 21, 30))
+    for now in (moment, moment.astimezone(BERLIN)):
+        got = values("backlog_over_7d", october, now=now)[ALL]
+        assert (got.numerator, got.denominator) == (1, 3)
 
 
 # -- Requests --------------------------------------------------------------
