@@ -3,12 +3,15 @@ simple implementation written here, which loops over the generated rows,
 keeps the ones the period holds and applies each KPI's formula as its text
 in stanchion.tickets.kpis reads.
 
+The period is November 2026 or October 2026 (745 hours: summer time ends
+on the 25th) in Berlin, finished or still running.
+
 Every example writes its rows inside a savepoint that is rolled back, so
 examples never see each other's tickets.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.db import transaction
@@ -20,25 +23,30 @@ from stanchion.metrics import engine
 from stanchion.metrics.engine import ALL, TargetTable
 from stanchion.metrics.registry import kpis
 
-from .conftest import LATER, NOV, utc
+from .conftest import LATER, NOV, month, utc
 
-START, END = NOV.start, NOV.end
-BASE = utc(2026, 10, 20)  # histories run from here ...
-SPAN_MINUTES = 50 * 24 * 60  # ... for 50 days, past the end of November
+OCT = month(2026, 10)  # 745 hours: summer time ends on the 25th
+# Each period with a moment while it runs; "now" is that or long after.
+RUNNING = {NOV: utc(2026, 11, 20, 12), OCT: utc(2026, 10, 28, 12)}
+BASE = utc(2026, 9, 25)  # histories run from here ...
+SPAN_MINUTES = 75 * 24 * 60  # ... for 75 days, past the end of November
 SEGMENTS = (None, "service", "service_tier", "team", "priority", "location", "category")
-# A running November ("now" on the 20th at noon) and a finished one.
-NOWS = (utc(2026, 11, 20, 12), LATER)
 
 
 def _minutes(moment):
     return int((moment - BASE).total_seconds() // 60)
 
 
-# Instants worth landing on exactly: the period's edges (and a minute
-# before them), and the backlog's 7/14/30-day cut-offs for both "nows".
+# Instants worth landing on exactly: the periods' edges (and a minute
+# before them), and the backlog's 7/14/30-day cut-offs for each "now".
 EDGES = sorted(
-    {_minutes(edge) + d for edge in (START, END, NOWS[0]) for d in (-1, 0)}
-    | {_minutes(moment - timedelta(days=n)) for moment in (END, NOWS[0]) for n in (7, 14, 30)}
+    {_minutes(e) + d for p, now in RUNNING.items() for e in (p.start, p.end, now) for d in (-1, 0)}
+    | {
+        _minutes(moment - timedelta(days=n))
+        for p, now in RUNNING.items()
+        for moment in (p.end, now)
+        for n in (7, 14, 30)
+    }
 )
 # Two in three instants are edges.
 instants = st.one_of(st.integers(0, SPAN_MINUTES), st.sampled_from(EDGES), st.sampled_from(EDGES))
@@ -138,20 +146,20 @@ def row(**fields):
     return Row(**{**defaults, **fields})
 
 
-def edge_history(now):
+def edge_history(period, now):
     """Open tickets exactly at, and a minute inside, each backlog cut-off;
     and outages that touch, overlap, run on, or hit a retired service."""
-    as_of = min(END, now)
+    as_of = min(period.end, now)
     rows = []
     for days in (7, 14, 30):
         cutoff = _minutes(as_of - timedelta(days=days))
         rows += [row(created=cutoff), row(created=cutoff + 1, kind="request")]
-    outage = _minutes(START) + 600
+    outage = _minutes(period.start) + 600
     rows += [
         row(service="mail", impact=(outage, 60), resolved=60),
         row(service="mail", impact=(outage + 60, 30), resolved=60),  # touches the first
         row(service="mail", impact=(outage + 70, 5), resolved=60),  # inside the second
-        row(service="vpn", impact=(_minutes(START) - 30, None), resolved=60),  # still down
+        row(service="vpn", impact=(_minutes(period.start) - 30, None), resolved=60),  # still down
         row(service="fax", impact=(outage, 600), resolved=60),  # retired
     ]
     return rows
@@ -168,16 +176,14 @@ def after(moment, minutes):
     return None if minutes is None else moment + timedelta(minutes=minutes)
 
 
-def in_period(moment):
-    return moment is not None and START <= moment < END
-
-
 class Reference:
     """The KPIs from the generated rows, in plain Python."""
 
-    def __init__(self, history, world, now):
+    def __init__(self, history, world, period, now):
         self.world = world
-        self.as_of = min(END, now)
+        # All in UTC, where subtracting two instants gives the time between.
+        self.start, self.end = period.start.astimezone(UTC), period.end.astimezone(UTC)
+        self.as_of = min(self.end, now.astimezone(UTC))
         self.tickets = []
         for row in history:
             created = at(row.created)
@@ -190,6 +196,9 @@ class Reference:
                     "closed": after(created, row.closed),
                 }
             )
+
+    def held(self, moment):
+        return moment is not None and self.start <= moment < self.end
 
     def key(self, row, segment, clock=None):
         w = self.world
@@ -222,12 +231,12 @@ class Reference:
         for t in self.tickets:
             row, key = t["row"], self.key(t["row"], segment)
             incident, request = row.kind == "incident", row.kind == "request"
-            if in_period(t["created"]):
+            if self.held(t["created"]):
                 add("incident_volume", key, 0, incident)
                 add("escalated_volume", key, 0, row.escalated)
-            if in_period(t["first_response"]) and incident:
+            if self.held(t["first_response"]) and incident:
                 add("mtta", key, (t["first_response"] - t["created"]).total_seconds())
-            if in_period(t["resolved"]):
+            if self.held(t["resolved"]):
                 took = (t["resolved"] - t["created"]).total_seconds()
                 add("mttr", key, took, incident and row.resolution_code != "duplicate")
                 first_contact = (
@@ -249,7 +258,7 @@ class Reference:
                     add(f"backlog_over_{days}d", key, int(older))
             for clock in row.clocks:
                 stopped = after(t["created"], clock.stopped)
-                if not in_period(stopped) or clock.state not in ("met", "missed"):
+                if not self.held(stopped) or clock.state not in ("met", "missed"):
                     continue
                 met = int(clock.state == "met")
                 ckey = self.key(row, segment, clock)
@@ -266,10 +275,10 @@ class Reference:
             for survey in row.surveys:
                 sent = at(survey.sent)
                 answered = after(sent, survey.answered)
-                if in_period(answered) and survey.rating is not None:
+                if self.held(answered) and survey.rating is not None:
                     add("csat_average", key, survey.rating)
                     add("csat_positive", key, int(survey.rating >= 4))
-                if in_period(sent):
+                if self.held(sent):
                     add("csat_response_rate", key, int(answered is not None))
         return out
 
@@ -290,10 +299,10 @@ class Reference:
                 continue
             start = at(row.impact[0])
             end = after(start, row.impact[1])
-            if not (start < self.as_of and (end is None or end > START)):
+            if not (start < self.as_of and (end is None or end > self.start)):
                 continue
             records[group(row.service)] = records.get(group(row.service), 0) + 1
-            start, end = max(start, START), min(end or self.as_of, self.as_of)
+            start, end = max(start, self.start), min(end or self.as_of, self.as_of)
             if end > start:
                 windows.setdefault(row.service, []).append((start, end))
         result = {}
@@ -355,10 +364,10 @@ def insert(org, history, world):
             org.survey(ticket, sent, survey.rating, after(sent, survey.answered))
 
 
-def compare(history, world, now):
-    reference = Reference(history, world, now)
+def compare(history, world, period, now):
+    reference = Reference(history, world, period, now)
     for segment in SEGMENTS:
-        got = engine.compute(kpis.all(), NOV, segment, now=now, targets=TargetTable())
+        got = engine.compute(kpis.all(), period, segment, now=now, targets=TargetTable())
         wanted = reference.expected(segment)
         outages = reference.availability(segment)
         for kpi in kpis.all():
@@ -372,7 +381,7 @@ def compare(history, world, now):
                 for key, (down, records, failures, services) in outages.items():
                     value = values[key]
                     assert value.denominator == records, where
-                    span = (reference.as_of - START).total_seconds() * services
+                    span = (reference.as_of - reference.start).total_seconds() * services
                     if kpi.key == "availability":
                         expected = 100 * (1 - down / span)
                     else:
@@ -397,10 +406,10 @@ def compare(history, world, now):
                     scale = {"minutes": 60, "hours": 3600, "score": 1}[kpi.unit]
                     assert value.value == pytest.approx(numerator / denominator / scale)
                 if segment is None:
-                    rows = engine.records(kpi, NOV, now=now)
+                    rows = engine.records(kpi, period, now=now)
                     assert rows.count() == denominator, where
                     if kpi.unit == "percent":
-                        met = engine.records(kpi, NOV, part="numerator", now=now)
+                        met = engine.records(kpi, period, part="numerator", now=now)
                         assert met.count() == numerator, where
 
 
@@ -420,13 +429,15 @@ def world(org):
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(history=histories, now=st.sampled_from(NOWS))
-@example(history=edge_history(NOWS[0]), now=NOWS[0])
-@example(history=edge_history(LATER), now=LATER)
-def test_engine_agrees_with_a_simple_implementation(org, world, history, now):
+@given(history=histories, period=st.sampled_from([NOV, OCT]), running=st.booleans())
+@example(history=edge_history(NOV, RUNNING[NOV]), period=NOV, running=True)
+@example(history=edge_history(NOV, LATER), period=NOV, running=False)
+@example(history=edge_history(OCT, LATER), period=OCT, running=False)
+def test_engine_agrees_with_a_simple_implementation(org, world, history, period, running):
+    now = RUNNING[period] if running else LATER
     with transaction.atomic():
         insert(org, history, world)
-        compare(history, world, now)
+        compare(history, world, period, now)
         transaction.set_rollback(True)
 
 
@@ -434,18 +445,18 @@ def test_the_reference_sees_what_it_is_given(org, world):
     # A guard on the second implementation itself: one November incident,
     # answered after 30 minutes, counts once in its MTTA.
     rows = [row(created=_minutes(utc(2026, 11, 2)), first_response=30, service="mail")]
-    expected = Reference(rows, world, LATER).expected(None)
+    expected = Reference(rows, world, NOV, LATER).expected(None)
     assert expected["mtta"] == {ALL: [1800.0, 1]}
     assert expected["incident_volume"] == {ALL: [0.0, 1]}
     assert "mttr" not in expected
     insert(org, rows, world)
-    compare(rows, world, LATER)
+    compare(rows, world, NOV, LATER)
     # The edge history: 10 h into November Mail is down 10:00-11:30 (one
     # failure: the windows touch), VPN from the start until now.
-    outages = Reference(edge_history(LATER), world, LATER).availability("service")
+    outages = Reference(edge_history(NOV, LATER), world, NOV, LATER).availability("service")
     assert outages[world["mail"].pk] == (90 * 60.0, 3, 1, 1)
     assert outages[world["vpn"].pk] == (720 * 3600.0, 1, 1, 1)
-    backlog = Reference(edge_history(LATER), world, LATER).expected(None)
+    backlog = Reference(edge_history(NOV, LATER), world, NOV, LATER).expected(None)
     # Six open tickets (the outages' were resolved in October), at each
     # cut-off and a minute after it. Over 7 days: the four at the 14 and
     # 30-day ones; exactly 7 days is not more than 7. Over 30: none.
