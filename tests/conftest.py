@@ -34,6 +34,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_kpis(settings):
+    """Tests change old periods' records and read them back at once: KPI
+    numbers are not cached across that (tests/metrics/test_kpi_cache.py
+    turns the cache on to test it)."""
+    settings.KPI_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _installed_defaults(request):
     """Tests on a real transaction (live server, races) run on a database
     that earlier such tests flushed, which empties what migrations seeded;

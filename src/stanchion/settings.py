@@ -185,6 +185,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "UTC")
 # Weeks, months and quarters of KPIs and reviews start at midnight here.
 REPORT_TIME_ZONE = env("REPORT_TIME_ZONE", "Europe/Berlin")
+# KPI numbers of periods that are over are kept this long (trends on the
+# dashboard); the running period is always computed afresh. 0 turns it off.
+KPI_CACHE_SECONDS = int(env("KPI_CACHE_SECONDS", "300"))
 USE_I18N = True
 USE_TZ = True
 

@@ -4,9 +4,14 @@ the records themselves; totals are sums of the per-segment parts, so "all"
 and "by service" come from the same numbers.
 """
 
+import functools
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count as CountAgg
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -102,6 +107,57 @@ def _aggregates(kpi, period, moment):
     return denominator, numerator
 
 
+def _remember(parts, period, moment, build):
+    """``build()``, kept for ``KPI_CACHE_SECONDS`` when the period is over.
+
+    A closed period's numbers change only when old tickets do (a late
+    survey answer, a reopened ticket), so trends over twelve periods need
+    not re-aggregate a year of tickets on every page view; the running
+    period is always computed afresh."""
+    seconds = settings.KPI_CACHE_SECONDS
+    if not seconds or moment < period.end:
+        return build()
+    database = connection.settings_dict["NAME"]
+    text = repr((database, parts, period.start.isoformat(), period.end.isoformat()))
+    key = "kpi:" + hashlib.sha256(text.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, seconds)
+    return found
+
+
+def _source_rows(group, period, moment, field_name):
+    source = group[0].source
+    annotations = {}
+    for position, kpi in enumerate(group):
+        denominator, numerator = _aggregates(kpi, period, moment)
+        annotations[f"d{position}"] = denominator
+        if numerator is not None:
+            annotations[f"n{position}"] = numerator
+    rows = source.queryset().filter(source.in_period(period, moment))
+    if field_name is None:
+        return [rows.aggregate(**annotations)]
+    return list(rows.order_by().values(field_name).annotate(**annotations))
+
+
+def _custom_values(kpi, period, moment, segment):
+    parts = ("custom", kpi.key, segment)
+    raw = _remember(
+        parts,
+        period,
+        moment,
+        lambda: {
+            key: (value.numerator, value.denominator, value.extra)
+            for key, value in kpi.custom.compute(kpi, period, moment, segment).items()
+        },
+    )
+    return {
+        key: Value(kpi, period, segment, key, numerator, denominator, extra=dict(extra))
+        for key, (numerator, denominator, extra) in raw.items()
+    }
+
+
 def compute(selected, period, segment=None, *, now=None, targets=None):
     """{kpi key: {segment value: Value}} for the selected KPIs (keys or Kpi
     objects). Without a segment each KPI has one value under ``ALL``."""
@@ -116,23 +172,14 @@ def compute(selected, period, segment=None, *, now=None, targets=None):
         if segment is not None and segment not in kpi.segments:
             continue
         if kpi.custom is not None:
-            results[kpi.key] = kpi.custom.compute(kpi, period, moment, segment)
+            results[kpi.key] = _custom_values(kpi, period, moment, segment)
         else:
             by_source[kpi.source.key].append(kpi)
     for group in by_source.values():
-        source = group[0].source
         field_name = _segment_field(group[0], segment)
-        annotations = {}
-        for position, kpi in enumerate(group):
-            denominator, numerator = _aggregates(kpi, period, moment)
-            annotations[f"d{position}"] = denominator
-            if numerator is not None:
-                annotations[f"n{position}"] = numerator
-        rows = source.queryset().filter(source.in_period(period, moment))
-        if field_name is None:
-            rows = [rows.aggregate(**annotations)]
-        else:
-            rows = rows.order_by().values(field_name).annotate(**annotations)
+        parts = ("source", group[0].source.key, tuple(kpi.key for kpi in group), segment)
+        build = functools.partial(_source_rows, group, period, moment, field_name)
+        rows = _remember(parts, period, moment, build)
         for position, kpi in enumerate(group):
             values = results.setdefault(kpi.key, {})
             for row in rows:
@@ -154,7 +201,8 @@ def compute(selected, period, segment=None, *, now=None, targets=None):
 
 
 def compute_one(kpi, period, segment=None, **options):
-    return compute([kpi], period, segment, **options).get(kpi.key, {})
+    key = kpi if isinstance(kpi, str) else kpi.key
+    return compute([kpi], period, segment, **options).get(key, {})
 
 
 def overall(kpi, period, **options):
