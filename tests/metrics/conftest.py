@@ -16,7 +16,9 @@ import pytest
 
 from stanchion.accounts.models import Location, Person, Team
 from stanchion.catalog.models import BusinessCalendar, CatalogItem, Service
-from stanchion.metrics import periods
+from stanchion.metrics import engine, periods
+from stanchion.metrics.engine import ALL, TargetTable
+from stanchion.metrics.registry import Share, kpis
 from stanchion.tickets.models import Category, CsatSurvey, SlaClock, Ticket
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -36,6 +38,26 @@ def month(year, number):
 NOV = month(2026, 11)
 # After the period: computing "now" later than every period used here.
 LATER = utc(2027, 6, 1)
+
+
+def values(key, period=NOV, segment=None, *, now=LATER):
+    return engine.compute_one(kpis.get(key), period, segment, now=now, targets=TargetTable())
+
+
+def check(key, numerator, denominator, expected, *, period=NOV, now=LATER):
+    """The KPI's overall value, and its drill-down lists."""
+    kpi = kpis.get(key)
+    got = values(key, period, now=now)[ALL]
+    assert got.denominator == denominator
+    assert got.numerator == pytest.approx(numerator, abs=0.01)
+    if expected is None:
+        assert got.value is None
+    else:
+        assert got.value == pytest.approx(expected, abs=1e-6)
+    assert engine.records(kpi, period, now=now).count() == denominator
+    if isinstance(kpi.measure, Share):
+        assert engine.records(kpi, period, part="numerator", now=now).count() == numerator
+    return got
 
 
 @dataclass
