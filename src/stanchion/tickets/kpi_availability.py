@@ -155,7 +155,11 @@ AVAILABILITY_KPIS = [
             "For each live service: the time it was up in the period divided by the number of "
             "separate outages, in hours. No outage, no value."
         ),
-        notes="Overlapping impact windows of one service are one failure.",
+        notes=(
+            "Overlapping impact windows of one service are one failure. Across several services "
+            "(a tier, or all): their total up time over their total failures, i.e. service-hours "
+            "between failures, which grows with the number of services."
+        ),
         unit="hours",
         direction=HIGHER,
         source=_Source(),
