@@ -183,6 +183,11 @@ if env("PROXY_SSL_HEADER"):
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "UTC")
+# Some indexes carry extra columns (INCLUDE) so PostgreSQL answers KPI
+# queries from the index alone; SQLite builds them without the extras, which
+# is what Django warns about on every command.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 # Weeks, months and quarters of KPIs and reviews start at midnight here.
 REPORT_TIME_ZONE = env("REPORT_TIME_ZONE", "Europe/Berlin")
 # KPI numbers of periods that are over are kept this long (trends on the
