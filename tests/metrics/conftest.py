@@ -131,3 +131,15 @@ def org(db):
         service=vpn, name="Laptop", delivery_target=timedelta(days=2)
     )
     return Org(l1, l2, l3, mail, vpn, hardware, software, berlin, person, visitor, laptop, calendar)
+
+
+@pytest.fixture
+def world(org):
+    """The organisation by name, with a retired service (Fax) besides, for
+    the generated histories of test_kpi_properties.py."""
+    fax = Service.objects.create(
+        name="Fax", tier="3", status="retired", owner_team=org.l1, support_team=org.l1,
+        calendar=org.calendar,
+    )  # fmt: skip
+    names = ("l1", "l2", "l3", "mail", "vpn", "hardware", "software", "person", "visitor")
+    return {"fax": fax, "berlin": org.berlin, **{name: getattr(org, name) for name in names}}
