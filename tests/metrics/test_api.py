@@ -169,7 +169,7 @@ def test_values_by_priority_use_priority_targets(october, agent_client):
 
 def test_custom_range(october, agent_client):
     body = values(agent_client, "mtta", period="custom", start="2026-10-01", end="2026-10-02")
-    assert body["period"]["key"] == "2026-10-01..2026-10-03"
+    assert body["period"]["key"] == "2026-10-01..2026-10-02"
     [row] = body["values"]
     # t3 (answered at the first instant of Oct 1) and t1 (Oct 2).
     assert (row["denominator"], row["value"]) == (2, pytest.approx(65.0))

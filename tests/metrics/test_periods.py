@@ -119,14 +119,14 @@ def test_custom_range_includes_both_days():
     p = periods.custom(date(2026, 11, 1), date(2026, 11, 14), BERLIN)
     assert p.start == utc(2026, 10, 31, 23)
     assert p.end == utc(2026, 11, 14, 23)
-    assert p.key == "2026-11-01..2026-11-15"  # end exclusive
+    assert p.key == "2026-11-01..2026-11-14"  # both days, as asked for
     assert p.label == "2026-11-01 – 2026-11-14"
     assert p.seconds == 14 * 24 * HOUR
     # The fourteen calendar days before: 18 to 31 October (summer time
     # until the 25th), so it starts at 22:00 UTC.
     before = p.previous()
     assert (before.start, before.end) == (utc(2026, 10, 17, 22), p.start)
-    assert before.key == "2026-10-18..2026-11-01"
+    assert before.key == "2026-10-18..2026-10-31"
     assert before.seconds == (14 * 24 + 1) * HOUR
     assert before.kind == "custom"
 

@@ -32,7 +32,7 @@ class Period:
     @property
     def key(self):
         """Stable text for URLs and exports: 2026-11, 2026-Q4, 2026-W47, or
-        2026-11-01..2026-11-15 (end exclusive)."""
+        2026-11-01..2026-11-14 (both days included, as in ``custom``)."""
         local = self.start
         if self.kind == "month":
             return f"{local:%Y-%m}"
@@ -41,7 +41,7 @@ class Period:
         if self.kind == "week":
             year, week, _ = local.isocalendar()
             return f"{year}-W{week:02d}"
-        return f"{self.start.date()}..{self.end.date()}"
+        return f"{self.start.date()}..{(self.end - timedelta(days=1)).date()}"
 
     @property
     def label(self):
