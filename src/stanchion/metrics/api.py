@@ -109,6 +109,11 @@ def _check_segment(kpi, segment):
         )
 
 
+def _check_period(kpi, period):
+    if period.kind not in kpi.periods:
+        raise ValidationError({"period": [f"{kpi.name} is not reported by {period.kind}."]})
+
+
 def period_params(period):
     """The query parameters that name ``period`` on the web pages and here."""
     if period.kind == "custom":
@@ -501,8 +506,7 @@ class KpiViewSet(viewsets.ViewSet):
         segment = query.validated_data.get("segment")
         _check_segment(kpi, segment)
         period = _period_from(query)
-        if period.kind not in kpi.periods:
-            raise ValidationError({"period": [f"{kpi.name} is not reported by {period.kind}."]})
+        _check_period(kpi, period)
         return Response(values_data(kpi, period, segment, request))
 
     @extend_schema(
@@ -526,6 +530,7 @@ class KpiViewSet(viewsets.ViewSet):
                 {"part": [f"{kpi.name} is not a percentage: it has no numerator records."]}
             )
         period = _period_from(query)
+        _check_period(kpi, period)
         rows = engine.records(kpi, period, segment, value, part=part)
         if rows.model._meta.model_name != "ticket":
             rows = rows.select_related("ticket")
