@@ -39,6 +39,18 @@ def test_incident_volume_counts_incidents_opened_in_berlin_november(org):
     assert {k: v.value for k, v in by_priority.items()} == {"p1": 1, "p4": 1}
 
 
+def test_request_volume_counts_requests_opened_in_the_period(org):
+    org.ticket(kind="request", created_at=utc(2026, 11, 2), priority="p3")
+    org.ticket(kind="request", created_at=utc(2026, 11, 3), priority="p4")
+    # 22:30 UTC on 31 October is 23:30 in Berlin: October.
+    org.ticket(kind="request", created_at=utc(2026, 10, 31, 22, 30))
+    org.ticket(created_at=utc(2026, 11, 4))  # an incident is not a request
+    check("request_volume", 0, 2, 2)
+    check("request_volume", 0, 1, 1, period=OCT)
+    by_priority = values("request_volume", segment="priority")
+    assert {k: v.value for k, v in by_priority.items()} == {"p3": 1, "p4": 1}
+
+
 def test_an_empty_period_counts_zero_and_averages_nothing(org):
     empty = month(2026, 1)
     for kpi in kpis.all():
@@ -284,9 +296,10 @@ def test_escalated_volume_by_category(org):
 
 def test_every_registered_service_desk_kpi_has_a_hand_computed_test():
     tested = {
-        "incident_volume", "mtta", "mttr", "sla_response_incidents", "sla_resolution_incidents",
-        "sla_response_requests", "sla_resolution_requests", "ola_attainment",
-        "l2l3_first_response", "fcr", "reassignment_rate", "reopen_rate", "backlog_over_7d",
+        "incident_volume", "request_volume", "mtta", "mttr", "sla_response_incidents",
+        "sla_resolution_incidents", "sla_response_requests", "sla_resolution_requests",
+        "ola_attainment", "l2l3_first_response", "fcr", "reassignment_rate", "reopen_rate",
+        "backlog_over_7d",
         "backlog_over_14d", "backlog_over_30d", "fulfilment_time", "fulfilment_on_promise",
         "csat_average", "csat_positive", "csat_response_rate", "escalated_volume",
         "availability", "mtbf",

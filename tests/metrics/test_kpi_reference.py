@@ -177,6 +177,7 @@ class Reference:
             incident, request = row.kind == "incident", row.kind == "request"
             if self.held(t["created"]):
                 add("incident_volume", key, 0, incident)
+                add("request_volume", key, 0, request)
                 add("escalated_volume", key, 0, row.escalated)
             if self.held(t["first_response"]) and incident:
                 add("mtta", key, (t["first_response"] - t["created"]).total_seconds())

@@ -2,7 +2,7 @@
 the incident and request trends and CSAT, each from the KPI engine for the
 month and the months before it."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from . import engine
 from .engine import ALL
@@ -13,7 +13,7 @@ TREND_MONTHS = 6
 OTHER_CLOCK_KPIS = ("fulfilment_on_promise", "ola_attainment", "l2l3_first_response")
 PRIORITIES = ("p1", "p2", "p3", "p4")
 INCIDENT_KPIS = ("incident_volume", "mtta", "mttr", *SLA_KPIS[:2])
-REQUEST_KPIS = ("fulfilment_time", "fulfilment_on_promise", *SLA_KPIS[2:])
+REQUEST_KPIS = ("request_volume", "fulfilment_time", "fulfilment_on_promise", *SLA_KPIS[2:])
 CSAT_KPIS = ("csat_average", "csat_positive", "csat_response_rate")
 
 
@@ -193,6 +193,19 @@ def _trend_values(keys, months, now, targets, segment=None):
     return {m: engine.compute(keys, m, segment, now=now, targets=targets) for m in months}
 
 
+def _kpi_rows(keys, values_by_month, months):
+    """One trend row per KPI, this month's value linked to its records."""
+    current = values_by_month[months[-1]]
+    rows = []
+    for key in keys:
+        kpi = kpis.get(key)
+        series = _series(values_by_month, key)
+        rows.append(
+            measure_row(kpi.name, kpi.unit, series, current[key][ALL], drill=(key,), months=months)
+        )
+    return rows
+
+
 def _series(values_by_month, key, segment_value=ALL):
     return {m.key: value_of(v.get(key, {}), segment_value) for m, v in values_by_month.items()}
 
@@ -201,7 +214,6 @@ def incidents_table(period, now, targets):
     months = period.history(TREND_MONTHS)
     overall = _trend_values(INCIDENT_KPIS, months, now, targets)
     by_priority = _trend_values(["incident_volume"], months, now, targets, "priority")
-    current = overall[period]
     rows = [
         measure_row(
             "Incidents opened",
@@ -222,18 +234,7 @@ def incidents_table(period, now, targets):
                 months=months,
             )  # fmt: skip
         )
-    for key in INCIDENT_KPIS[1:]:
-        kpi = kpis.get(key)
-        rows.append(
-            measure_row(
-                kpi.name,
-                kpi.unit,
-                _series(overall, key),
-                current[key][ALL],
-                drill=(key,),
-                months=months,
-            )  # fmt: skip
-        )
+    rows += _kpi_rows(INCIDENT_KPIS[1:], overall, months)
     return Table(
         "incidents",
         "Incident trend",
@@ -245,33 +246,8 @@ def incidents_table(period, now, targets):
 
 
 def requests_table(period, now, targets):
-    from stanchion.tickets.models import Ticket
-
     months = period.history(TREND_MONTHS)
-    overall = _trend_values(REQUEST_KPIS, months, now, targets)
-    current = overall[period]
-    # No KPI counts requests opened (incident volume is incidents only).
-    counts = Ticket.objects.filter(
-        kind="request", created_at__gte=months[0].start, created_at__lt=period.end
-    ).aggregate(
-        **{
-            m.key: Count("pk", filter=Q(created_at__gte=m.start, created_at__lt=m.end))
-            for m in months
-        }
-    )
-    rows = [measure_row("Requests opened", "count", {m.key: counts[m.key] for m in months})]
-    for key in REQUEST_KPIS:
-        kpi = kpis.get(key)
-        rows.append(
-            measure_row(
-                kpi.name,
-                kpi.unit,
-                _series(overall, key),
-                current[key][ALL],
-                drill=(key,),
-                months=months,
-            )  # fmt: skip
-        )
+    rows = _kpi_rows(REQUEST_KPIS, _trend_values(REQUEST_KPIS, months, now, targets), months)
     return Table(
         "requests",
         "Request trend",
