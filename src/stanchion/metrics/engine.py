@@ -200,6 +200,29 @@ def compute(selected, period, segment=None, *, now=None, targets=None):
     return results
 
 
+def compute_split(selected, period, segment, *, now=None, targets=None):
+    """(totals, split): the KPIs overall and split by ``segment``, from one
+    pass over the records where the parts add up to the whole (counts,
+    shares and means are sums of numerators over sums of denominators).
+    Custom KPIs and KPIs that cannot be split are computed overall on their
+    own. Both have compute()'s shape."""
+    targets = targets if targets is not None else target_table()
+    chosen = [kpis.get(k) if isinstance(k, str) else k for k in selected]
+    split = compute(chosen, period, segment, now=now, targets=targets)
+    summable = [k for k in chosen if k.custom is None and k.key in split]
+    rest = [k for k in chosen if k not in summable]
+    totals = compute(rest, period, now=now, targets=targets) if rest else {}
+    for kpi in summable:
+        parts = split[kpi.key].values()
+        total = Value(
+            kpi, period, None, ALL,
+            sum(part.numerator for part in parts), sum(part.denominator for part in parts),
+        )  # fmt: skip
+        total.target, total.warning = targets.target_for(kpi)
+        totals[kpi.key] = {ALL: total}
+    return totals, split
+
+
 def compute_one(kpi, period, segment=None, **options):
     key = kpi if isinstance(kpi, str) else kpi.key
     return compute([kpi], period, segment, **options).get(key, {})
