@@ -339,6 +339,10 @@ def main():
         parser.error("--size and --repeat must be at least 1")
 
     bench = BenchDatabase(args.database, reuse=args.reuse, keep=args.keep)
+    if args.seeded_in is not None:
+        # The measuring child of a seeding run: the parent keeps or drops
+        # the database (and says which); this process only lets go of it.
+        bench.keep = False
     try:
         run(args, bench)
     finally:
