@@ -33,8 +33,9 @@ count); the peak RSS is that process's own (VmHWM on Linux, else
 ``resource.getrusage``): Django, the app and computing the KPIs. The
 engine's cache of closed periods (``KPI_CACHE_SECONDS``) is off for the
 timed runs, which measure computing the numbers;
-``all_kpis_quarter_cached_s`` is the same call with the cache warm. The
-last line printed is one JSON object of figures.
+``all_kpis_quarter_cached_s`` is the same call with the cache warm, and
+``all_kpis_quarter_split_s`` both from one pass (``engine.compute_split``).
+The last line printed is one JSON object of figures.
 """
 
 import argparse
@@ -311,6 +312,22 @@ def measure_cached(period, repeat):
         settings.KPI_CACHE_SECONDS = 0
 
 
+def measure_split(period, repeat):
+    """Overall and by service from one pass (``engine.compute_split``: the
+    totals summed from the parts), as pages and /metrics compute them."""
+    from stanchion.metrics import engine
+    from stanchion.metrics.registry import kpis
+
+    every = kpis.all()
+    engine.compute_split(every, period, "service")
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        engine.compute_split(every, period, "service")
+        samples.append(time.perf_counter() - began)
+    return samples
+
+
 def count_queries(period):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -390,6 +407,7 @@ def run(args, bench):
     samples, overall, by_service = measure(period, args.repeat)
     queries, sql_s = count_queries(period)
     cached = measure_cached(period, args.repeat)
+    split = measure_split(period, args.repeat)
     median = statistics.median(samples)
     print(f"{'KPI':<28}{'value':>12}{'records':>10}{'services':>10}")
     for kpi in every:
@@ -401,6 +419,7 @@ def run(args, bench):
     runs = ", ".join(f"{sample:.3f}" for sample in samples)
     print(f"runs (s): {runs}; median {median:.3f} s, {queries} queries ({sql_s:.3f} s of SQL)")
     print(f"with the engine's cache of closed periods warm: {statistics.median(cached):.4f} s")
+    print(f"overall and by service in one pass (compute_split): {statistics.median(split):.3f} s")
     for label, value, bar, unit in (
         ("every KPI, one quarter, overall and by service", median, BAR_SECONDS, "s"),
         ("peak RSS", rss, BAR_RSS_MB, "MB"),
@@ -421,6 +440,7 @@ def run(args, bench):
                 "all_kpis_quarter_max_s": round(max(samples), 3),
                 "repeat": args.repeat,
                 "all_kpis_quarter_cached_s": round(statistics.median(cached), 4),
+                "all_kpis_quarter_split_s": round(statistics.median(split), 3),
                 "queries": queries,
                 "sql_s": round(sql_s, 3),
                 "peak_rss_mb": round(rss, 1),

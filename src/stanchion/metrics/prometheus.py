@@ -77,8 +77,13 @@ def samples(period, segments, now=None):
     targets = engine.target_table()
     every = kpis.all()
     rows = []
-    for segment in (None, *segments):
-        computed = engine.compute(every, period, segment, now=now, targets=targets)
+    if segments:
+        # One pass over the records for the totals and the split.
+        totals, split = engine.compute_split(every, period, segments[0], now=now, targets=targets)
+        passes = [(None, totals), (segments[0], split)]
+    else:
+        passes = [(None, engine.compute(every, period, None, now=now, targets=targets))]
+    for segment, computed in passes:
         for kpi in every:
             found = computed.get(kpi.key)
             if not found:
