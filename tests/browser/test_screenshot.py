@@ -22,7 +22,7 @@ PASSWORD = "Demo-Screenshot-Pass-1"
 
 
 def test_home_page_screenshot(transactional_db, live_server, browser, sign_in, tmp_path):
-    ctx = run_demo(seed=42, employees=300, password=PASSWORD)
+    ctx = run_demo(seed=42, employees=300, tickets=160, password=PASSWORD)
     # An administrator who also works on a team shows every part of the page.
     admin = next(u for u in ctx["users_by_role"][Role.IT_ADMIN] if u.memberships.exists())
     page = browser.new_page(viewport={"width": 1280, "height": 800})

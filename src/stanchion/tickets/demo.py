@@ -30,7 +30,7 @@ from .demo_stories import Desk, incident_story, outage_story, request_story
 from .jobs import check_sla_clocks
 from .models import Category, SlaClock, Ticket
 
-DEFAULT_TICKETS = 160
+DEFAULT_TICKETS = 400
 SLA_TICK = timedelta(hours=1)
 REQUEST_SHARE = 0.35
 

@@ -199,11 +199,15 @@ def incident_story(desk, arrival):
                 )  # fmt: skip
                 services.assign(ticket, actor=holder, team=desk.teams[other], now=at + M)
                 holder_key, holder = other, desk.agent(other)
-            at = desk.working(at + rng.uniform(0.5, 12) * H)
+            # Most second-line pickups come within the team's OLA (4 business
+            # hours); a busy day's do not.
+            wait = rng.uniform(0.3, 3.5) if desk.chance(0.8) else rng.uniform(3, 12)
+            at = desk.working(at + wait * H)
             yield at
             services.assign(
                 ticket, actor=holder, team=desk.teams[holder_key], assignee=holder, now=at
             )
+            services.add_comment(ticket, actor=holder, body=desk.pick(topic.replies), now=at + M)
         elif desk.chance(0.4):
             at += rng.randrange(10, 180) * M
             yield at

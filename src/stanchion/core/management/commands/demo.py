@@ -78,7 +78,7 @@ class Command(BaseCommand):
             "--tickets",
             type=int,
             default=None,
-            help="service desk tickets raised over the demo year (default 160)",
+            help="service desk tickets raised over the demo year (default 400)",
         )
         parser.add_argument(
             "--if-empty",
