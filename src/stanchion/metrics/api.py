@@ -229,7 +229,9 @@ class KpiSerializer(serializers.Serializer):
 
 class PeriodSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="week, month, quarter or custom.")
-    key = serializers.CharField(help_text="2026-11, 2026-Q4, 2026-W47 or 2026-11-01..2026-11-16")
+    key = serializers.CharField(
+        help_text="2026-11, 2026-Q4, 2026-W47, or 2026-11-01..2026-11-15 (last day included)"
+    )
     label = serializers.CharField()
     start = serializers.DateTimeField()
     end = serializers.DateTimeField(help_text="Exclusive.")
