@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "stanchion.tickets",
     "stanchion.notifications",
     "stanchion.metrics",
+    "stanchion.changes",
     "stanchion.api",
     "stanchion.web",
 ]
