@@ -60,8 +60,53 @@ _TICKETS_WORK = _TICKETS_READ | _TICKETS_OWN | {"ticket.change", "ticket.note", 
 # KPIs, dashboards and reviews: every IT role reads them; IT administrators
 # set the organisation's targets.
 _KPI_READ = {"kpi.view", "kpitarget.view"}
+# Change management. Every IT role reads the change calendar and raises
+# changes and keeps its own iCalendar feeds and approval delegations; team
+# managers and change approvers decide approvals; change approvers also run
+# the CAB, keep windows and blackouts, and may override schedule conflicts.
+_CHANGES_READ = {
+    f"{model}.view"
+    for model in (
+        "change",
+        "changetemplate",
+        "changeapproval",
+        "changeincident",
+        "changeevent",
+        "cabmeeting",
+        "maintenancewindow",
+        "blackout",
+    )
+}
+_CHANGES_WORK = _CHANGES_READ | {
+    "change.add",
+    "change.change",
+    "change.comment",
+    "changeincident.add",
+    "changeincident.delete",
+    "calendarfeed.view",
+    "calendarfeed.add",
+    "calendarfeed.delete",
+    "approvaldelegation.view",
+    "approvaldelegation.add",
+    "approvaldelegation.delete",
+}
+_CHANGES_DECIDE = {"changeapproval.decide"}
+_CHANGES_MANAGE = _CHANGES_DECIDE | {
+    "change.override_conflicts",
+    *(
+        f"{model}.{action}"
+        for model in ("cabmeeting", "maintenancewindow", "blackout", "changetemplate")
+        for action in ("add", "change", "delete")
+    ),
+}
 _AGENT = (
-    _DIRECTORY_READ | _CATALOG_READ | _OWN | _TICKETS_WORK | _KPI_READ | {"teammembership.view"}
+    _DIRECTORY_READ
+    | _CATALOG_READ
+    | _OWN
+    | _TICKETS_WORK
+    | _KPI_READ
+    | _CHANGES_WORK
+    | {"teammembership.view"}
 )
 _ADMIN_WRITE = {
     f"{model}.{action}"
@@ -84,15 +129,21 @@ PERMISSIONS = {
     # Requesters see their own person record and manage their own tokens.
     Role.REQUESTER: {"person.view"} | _PORTAL_READ | _OWN | _TICKETS_OWN,
     Role.AGENT: _AGENT,
-    Role.TEAM_MANAGER: _AGENT | {"teammembership.add", "teammembership.delete", "user.view"},
-    Role.CHANGE_APPROVER: _AGENT,
-    Role.IT_ADMIN: _AGENT | _ADMIN_WRITE | {"user.view", "auditentry.view", "apitoken.view_all"},
+    Role.TEAM_MANAGER: _AGENT
+    | _CHANGES_DECIDE
+    | {"teammembership.add", "teammembership.delete", "user.view"},
+    Role.CHANGE_APPROVER: _AGENT | _CHANGES_MANAGE,
+    Role.IT_ADMIN: _AGENT
+    | _ADMIN_WRITE
+    | _CHANGES_MANAGE
+    | {"user.view", "auditentry.view", "apitoken.view_all"},
     # Auditors read everything, including the audit trail, and write nothing
     # but their own API tokens.
     Role.AUDITOR: _DIRECTORY_READ
     | _CATALOG_READ
     | _TICKETS_READ
     | _KPI_READ
+    | _CHANGES_READ
     | _OWN
     | {"teammembership.view", "user.view", "auditentry.view", "apitoken.view_all"},
 }
