@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("stanchion.notifications.urls")),
     path("", include("stanchion.metrics.urls")),
     path("", include("stanchion.metrics.review_urls")),
+    path("", include("stanchion.changes.urls")),
 ]

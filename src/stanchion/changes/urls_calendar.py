@@ -1,0 +1,3 @@
+"""The change calendar (week and month) and the private iCalendar feeds."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Changes, approvals, CAB meetings, templates, windows and blackouts."""
+
+urlpatterns = []
