@@ -4,6 +4,7 @@ from django.db import models
 from stanchion.core.models import BaseModel
 
 from ..choices import ApprovalState, ApproverKind
+from ..querysets import ApprovalDelegationQuerySet, ChangeApprovalQuerySet
 
 
 class ChangeApproval(BaseModel):
@@ -44,6 +45,8 @@ class ChangeApproval(BaseModel):
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     comment = models.TextField(blank=True, max_length=5000, editable=False)
 
+    objects = ChangeApprovalQuerySet.as_manager()
+
     class Meta:
         ordering = ["change", "id"]
         indexes = [models.Index(fields=["state", "change"])]
@@ -63,6 +66,8 @@ class ApprovalDelegation(BaseModel):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     reason = models.CharField(max_length=200, blank=True)
+
+    objects = ApprovalDelegationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at"]

@@ -4,6 +4,7 @@ from django.utils import timezone
 from stanchion.core.models import BaseModel
 
 from ..choices import ChangeOutcome, ChangeState, ChangeType, RiskLevel
+from ..querysets import ChangeQuerySet
 
 
 class ChangeTemplate(BaseModel):
@@ -121,6 +122,8 @@ class Change(BaseModel):
     cancelled_reason = models.TextField(blank=True, max_length=5000, editable=False)
     # Emergency changes: the mandatory retrospective, written before closing.
     retrospective = models.TextField(blank=True, max_length=20000, editable=False)
+
+    objects = ChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,6 +3,7 @@ from django.db import models
 from stanchion.core.models import BaseModel
 
 from ..choices import FeedOwnerKind
+from ..querysets import CalendarFeedQuerySet
 
 
 class CalendarFeed(BaseModel):
@@ -24,6 +25,8 @@ class CalendarFeed(BaseModel):
 
     AUDIT_EXCLUDE = ("last_used_at",)
     AUDIT_REDACT = ("token_hash",)
+
+    objects = CalendarFeedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,9 +2,21 @@
 
 Split by sub-domain: ``lifecycle`` (raise, edit, submit, schedule,
 implement, review, close, cancel, comment), ``assessing`` (plan checks,
-risk and conflicts).
+risk and conflicts), ``approvals`` (requesting and deciding approvals),
+``delegation`` (deputies while away), ``cab`` (CAB meetings), ``links``
+(incidents caused by a change).
 """
 
+from .approvals import decide, may_decide, request_approval
+from .cab import (
+    build_agenda,
+    cancel_cab_meeting,
+    hold_meeting,
+    plan_cab_meeting,
+    record_attendance,
+    record_cab_decision,
+)
+from .delegation import delegate_approvals, revoke_delegation
 from .lifecycle import (
     add_comment,
     cancel,
@@ -18,17 +30,31 @@ from .lifecycle import (
     update_change,
     update_validation,
 )
+from .links import link_incident, unlink_incident
 
 __all__ = [
     "add_comment",
+    "build_agenda",
     "cancel",
+    "cancel_cab_meeting",
     "close",
     "create_change",
+    "decide",
+    "delegate_approvals",
     "finish_implementation",
+    "hold_meeting",
+    "link_incident",
+    "may_decide",
     "override_conflicts",
+    "plan_cab_meeting",
+    "record_attendance",
+    "record_cab_decision",
+    "request_approval",
+    "revoke_delegation",
     "schedule",
     "start_implementation",
     "submit",
+    "unlink_incident",
     "update_change",
     "update_validation",
 ]

@@ -1,0 +1,192 @@
+"""Telling people about change approvals: approvers (and whoever stands in
+for them) when their approval is requested, the requester and the change
+owner when an approval is decided.
+
+Notifications use the notification centre's kinds "approval_requested" and
+"approval_decided", so each person's preferences apply as for tickets. They
+are written after the change's transaction commits; a failure is logged and
+never undoes the change.
+"""
+
+import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from stanchion.core import scheduler
+from stanchion.notifications import links, mailer
+from stanchion.notifications.models import Notification, NotificationPreference, OutboundEmail
+
+from .choices import ApproverKind
+
+log = logging.getLogger(__name__)
+
+REQUESTED, DECIDED = "approval_requested", "approval_decided"
+# The change page, then the approvals inbox, as the change pages name them.
+CHANGE_URLS = (("changes:change", "number"), ("changes:detail", "number"))
+FALLBACK_URLS = ("changes:approvals", "changes:list", "notifications:list")
+
+_muted = ContextVar("change_notifications_muted", default=False)
+
+
+@contextmanager
+def muted():
+    """Notify nobody inside: for writing history (the demo's past year)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def change_path(change):
+    for name, attribute in CHANGE_URLS:
+        try:
+            return reverse(name, args=[getattr(change, attribute)])
+        except NoReverseMatch:
+            continue
+    for name in FALLBACK_URLS:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return "/"
+
+
+def _messages_for_request(approval, delegates):
+    change = approval.change
+    what = ApproverKind.label(approval.kind).lower()
+    when = ""
+    if change.planned_start:
+        when = f" It is planned for {timezone.localtime(change.planned_start):%Y-%m-%d %H:%M}."
+    title = f"{change.number} Approval needed: {change.title}"
+    body = (
+        f"{change.requested_by} asks for the {what} approval of {change.number} "
+        f"“{change.title}” (risk {change.risk_level or 'not assessed'}).{when} "
+        "Approve or reject it with a comment."
+    )
+    out = []
+    for approver in approval.approvers.filter(is_active=True):
+        out.append((approver, title, body))
+        for delegate in delegates.get(approver.pk, []):
+            out.append((delegate, title, f"{body}\n\nYou stand in for {approver}."))
+    return out
+
+
+def _messages_for_decision(approval):
+    change = approval.change
+    verdict = "approved" if approval.state == "approved" else "rejected"
+    who = str(approval.decided_by or "An approver")
+    if approval.on_behalf_of_id:
+        who += f" (for {approval.on_behalf_of})"
+    title = f"{change.number} {verdict.capitalize()}: {change.title}"
+    body = f"{who} {verdict} the {ApproverKind.label(approval.kind).lower()} approval."
+    if approval.comment:
+        body += f"\n\n{approval.comment}"
+    people = {}
+    for user in (change.requested_by, change.owner):
+        if user is not None and user.is_active and user.pk != approval.decided_by_id:
+            people[user.pk] = user
+    return [(user, title, body) for user in people.values()]
+
+
+def deliver(messages, kind, path, *, now=None):
+    """In-app notifications and queued emails, per each person's preferences."""
+    now = now or timezone.now()
+    seen, notifications, emails = set(), [], []
+    preferences = {
+        p.user_id: p
+        for p in NotificationPreference.objects.filter(user__in=[m[0].pk for m in messages])
+    }
+    for user, title, body in messages:
+        if user.pk in seen:
+            continue
+        seen.add(user.pk)
+        preference = preferences.get(user.pk)
+        if preference is None or preference.in_app:
+            notifications.append(
+                Notification(
+                    user=user,
+                    kind=kind,
+                    title=title[:300],
+                    body=body[:2000],
+                    url=path,
+                    created_at=now,
+                )
+            )
+        if user.email and (preference is None or preference.wants_email(kind)):
+            text = (
+                f"Hello {user.full_name or 'there'},\n\n{title}\n\n{body}\n\n"
+                f"Open it: {links.absolute(path)}\n\n— Stanchion change management\n"
+            )
+            emails.append(
+                OutboundEmail(
+                    to=user.email,
+                    subject=" ".join(title.split())[:300],
+                    text=text,
+                    headers={"Auto-Submitted": "auto-generated"},
+                    kind=kind,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+    with transaction.atomic():
+        Notification.objects.bulk_create(notifications)
+        queued = OutboundEmail.objects.bulk_create(emails)
+    ids = [email.pk for email in queued]
+    if ids and settings.EMAIL_DELIVERY != "worker":
+        transaction.on_commit(lambda: scheduler.submit(mailer.send_email, ids))
+    return len(notifications) + len(emails)
+
+
+def _after_commit(work):
+    if _muted.get():
+        return
+
+    def run():
+        try:
+            work()
+        except Exception:
+            log.exception("Change notification failed")
+
+    transaction.on_commit(run)
+
+
+def approvals_requested(approval_ids):
+    """Tell each approver (and their delegates) of their new approvals."""
+
+    def work():
+        from .models import ChangeApproval
+        from .services.delegation import delegates_of
+
+        for approval in ChangeApproval.objects.filter(pk__in=approval_ids).select_related(
+            "change__requested_by"
+        ):
+            approver_ids = list(approval.approvers.values_list("pk", flat=True))
+            messages = _messages_for_request(approval, delegates_of(approver_ids))
+            deliver(messages, REQUESTED, change_path(approval.change))
+
+    _after_commit(work)
+
+
+def approval_decided(approval_id):
+    """Tell the requester and the change owner of a decision."""
+
+    def work():
+        from .models import ChangeApproval
+
+        approval = (
+            ChangeApproval.objects.select_related(
+                "change__requested_by", "change__owner", "decided_by", "on_behalf_of"
+            )
+            .filter(pk=approval_id)
+            .first()
+        )
+        if approval is not None:
+            deliver(_messages_for_decision(approval), DECIDED, change_path(approval.change))
+
+    _after_commit(work)
