@@ -95,7 +95,7 @@ def apply_decision(approval, *, actor, approve, comment, now, on_behalf_of=None)
         at=now,
         body=approval.comment,
         approval=approval.pk,
-        kind=approval.kind,
+        approver_kind=approval.kind,
         state=approval.state,
         on_behalf_of=on_behalf_of,
     )
