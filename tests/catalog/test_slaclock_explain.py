@@ -138,3 +138,41 @@ def test_sub_second_durations_serialise_as_fractions():
     cal = BusinessCalendar.twenty_four_seven()
     why = explain(cal, datetime(2026, 1, 1, tzinfo=UTC), timedelta(seconds=1.5))
     assert why.as_dict()["duration_seconds"] == 1.5
+
+
+# -- The repeated hour of Berlin's fall back (Sun 2026-10-25: 03:00 CEST -> 02:00 CET) -------------
+# Found by the property test: Python never finds a datetime in a zone's repeated hour equal to
+# the same instant in another zone, and subtracts two datetimes of one zone by wall clock. The
+# explanation's values must still equal the engine's UTC due time and have real-time lengths.
+
+
+def test_due_in_the_first_pass_of_the_repeated_hour_equals_the_engines():
+    cal = BusinessCalendar.twenty_four_seven("Europe/Berlin")
+    start = datetime(2026, 10, 24, 21, 2, tzinfo=UTC)  # Sat 23:02 CEST
+    why = explain(cal, start, 3 * H)
+    # Three real hours later: 00:02 UTC, the first 02:02 of the night (still CEST, +02:00).
+    assert due(cal, start, 3 * H) == datetime(2026, 10, 25, 0, 2, tzinfo=UTC)
+    assert why.due == datetime(2026, 10, 25, 0, 2, tzinfo=UTC)
+    assert why.due.isoformat() == "2026-10-25T02:02:00+02:00"
+    (interval,) = why.intervals
+    assert interval.end - interval.start == interval.counted == 3 * H
+    assert why.as_dict()["due"] == "2026-10-25T02:02:00+02:00"
+
+
+def test_interval_across_the_repeated_hour_counts_its_real_length():
+    cal = BusinessCalendar("Europe/Berlin", [WeeklyInterval(6, time(0), time(6))])
+    start = datetime(2026, 10, 24, 22, tzinfo=UTC)  # Sun 00:00 CEST, the opening
+    why = explain(cal, start, 4 * H)
+    # 00:00 CEST (22:00 UTC) + 4 real hours = 02:00 UTC = 03:00 CET.
+    assert why.due == datetime(2026, 10, 25, 2, tzinfo=UTC)
+    assert why.due.isoformat() == "2026-10-25T03:00:00+01:00"
+    (interval,) = why.intervals
+    assert interval.start.isoformat() == "2026-10-25T00:00:00+02:00"
+    assert interval.end - interval.start == interval.counted == 4 * H
+    # Both 02:30s of the night, told apart: the first (CEST) and, an hour later, the second (CET).
+    first = explain(cal, start, 2.5 * H)
+    second = explain(cal, start, 3.5 * H)
+    assert first.due.isoformat() == "2026-10-25T02:30:00+02:00"
+    assert second.due.isoformat() == "2026-10-25T02:30:00+01:00"
+    assert second.due == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert second.due - first.due == H

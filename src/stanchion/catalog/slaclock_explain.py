@@ -1,14 +1,18 @@
 """Why is this clock due then? The working time, closures and pauses behind one due date.
 
-Import :func:`explain` from ``stanchion.catalog.slaclock``. Datetimes in an explanation are in the
-calendar's zone, because a person reads them; they are equal to the UTC instants
-:func:`~stanchion.catalog.slaclock.due` returns.
+Import :func:`explain` from ``stanchion.catalog.slaclock``. Datetimes in an explanation show the
+calendar's local time, because a person reads them; they are equal to the UTC instants
+:func:`~stanchion.catalog.slaclock.due` returns. Each carries the fixed UTC offset in force at that
+instant rather than the zone itself: Python compares and subtracts datetimes of one zone by wall
+clock, and never finds an instant in the repeated hour of an autumn DST change equal to the same
+instant in another zone (PEP 495), so zone-aware values would make the explanation disagree with
+the engine at exactly the moments it is meant to explain.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from stanchion.catalog.slaclock_calendar import (
     _US,
@@ -126,7 +130,8 @@ def explain(
     stop = due_us if due_us is not None else merged[-1][0]
 
     def local(us: int) -> datetime:
-        return _from_us(us).astimezone(calendar.zone)
+        wall = _from_us(us).astimezone(calendar.zone)
+        return wall.replace(tzinfo=timezone(wall.utcoffset()), fold=0)
 
     intervals = []
     clock_started = None
