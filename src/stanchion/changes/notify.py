@@ -156,8 +156,9 @@ def _after_commit(work):
     transaction.on_commit(run)
 
 
-def approvals_requested(approval_ids):
-    """Tell each approver (and their delegates) of their new approvals."""
+def approvals_requested(approval_ids, *, now=None):
+    """Tell each approver (and whoever stands in for them at ``now``) of
+    their new approvals."""
 
     def work():
         from .models import ChangeApproval
@@ -167,7 +168,7 @@ def approvals_requested(approval_ids):
             "change__requested_by"
         ):
             approver_ids = list(approval.approvers.values_list("pk", flat=True))
-            messages = _messages_for_request(approval, delegates_of(approver_ids))
+            messages = _messages_for_request(approval, delegates_of(approver_ids, now=now))
             deliver(messages, REQUESTED, change_path(approval.change))
 
     _after_commit(work)

@@ -61,7 +61,7 @@ def request_approval(change, *, actor, now=None, expected_version=None):
         approvals=[ApproverKind.label(p.kind) for p in planned],
     )
     save_validated(locked)
-    notify.approvals_requested([a.pk for a in created])
+    notify.approvals_requested([a.pk for a in created], now=now)
     return locked
 
 
