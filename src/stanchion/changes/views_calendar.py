@@ -1,0 +1,329 @@
+"""The change calendar: a month or a week of changes, maintenance windows and
+blackouts in the viewer's time zone, filtered by service or team, with the
+changes in conflict marked.
+
+The page costs a fixed number of queries however many changes there are:
+the changes of the period are first read as (id, start, end) only, to fill
+the days; the details are then read for the few each day shows; conflicts
+come from what each change stored when it was last planned
+(changes.conflicts), read for the period's conflicting changes only.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from django import forms
+from django.db.models import Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from stanchion.accounts.models import Team
+from stanchion.catalog.models import Service
+
+from .models import Blackout, Change, MaintenanceWindow
+from .views_base import ChangePageMixin, ZonedMixin, can, viewer_zone
+from .windows import occurrences
+
+# Draft changes have no agreed time yet; cancelled ones will not happen.
+CALENDAR_STATES = ("assessment", "authorisation", "scheduled", "implementing", "review", "closed")
+PER_DAY = {"month": 6, "week": 40}
+
+
+class CalendarFilterForm(forms.Form):
+    view = forms.ChoiceField(
+        choices=[("month", "Month"), ("week", "Week")], required=False, label="View"
+    )
+    date = forms.DateField(
+        required=False, label="Showing", widget=forms.DateInput({"type": "date"})
+    )
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), required=False, empty_label="Any service"
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, empty_label="Any team"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.visible_to(user).only("pk", "name")
+        self.fields["team"].queryset = (
+            Team.objects.visible_to(user).filter(is_active=True).only("pk", "name")
+        )
+
+    def clean_date(self):
+        value = self.cleaned_data.get("date")
+        if value and not date(1970, 1, 1) <= value <= date(2999, 12, 31):
+            raise forms.ValidationError("Choose a date between 1970 and 2999.")
+        return value
+
+
+@dataclass
+class Day:
+    day: date
+    in_period: bool
+    today: bool
+    changes: list = field(default_factory=list)
+    more: int = 0
+    windows: list = field(default_factory=list)
+    blackouts: list = field(default_factory=list)
+
+
+def period_of(view, day):
+    """The first and last date shown: whole weeks, Monday to Sunday."""
+    if view == "week":
+        first = day - timedelta(days=day.weekday())
+        return first, first + timedelta(days=6)
+    month_start = day.replace(day=1)
+    next_month = (month_start + timedelta(days=32)).replace(day=1)
+    first = month_start - timedelta(days=month_start.weekday())
+    last_day = next_month - timedelta(days=1)
+    return first, last_day + timedelta(days=6 - last_day.weekday())
+
+
+def neighbours(view, day):
+    if view == "week":
+        return day - timedelta(days=7), day + timedelta(days=7)
+    month_start = day.replace(day=1)
+    previous = (month_start - timedelta(days=1)).replace(day=1)
+    following = (month_start + timedelta(days=32)).replace(day=1)
+    return previous, following
+
+
+def local_days(start, end, zone, first, last):
+    """The local dates an interval [start, end) touches, within first..last."""
+    begins = max(start.astimezone(zone).date(), first)
+    ends = min((end - timedelta(microseconds=1)).astimezone(zone).date(), last)
+    day = begins
+    while day <= ends:
+        yield day
+        day += timedelta(days=1)
+
+
+def scoped_changes(user, service, team):
+    changes = Change.objects.visible_to(user).filter(state__in=CALENDAR_STATES)
+    if service is not None:
+        changes = changes.filter(
+            pk__in=Change.services.through.objects.filter(service=service).values("change_id")
+        )
+    if team is not None:
+        team_services = Service.objects.filter(Q(owner_team=team) | Q(support_team=team))
+        on_services = Change.services.through.objects.filter(service__in=team_services)
+        changes = changes.filter(
+            Q(implementer_team=team) | Q(pk__in=on_services.values("change_id"))
+        )
+    return changes
+
+
+def scoped_windows(user, service, team):
+    windows = MaintenanceWindow.objects.visible_to(user).select_related("service__calendar")
+    if service is not None:
+        return windows.filter(service=service)
+    if team is not None:
+        return windows.filter(Q(service__owner_team=team) | Q(service__support_team=team))
+    return windows.none()  # unfiltered: 500 services' windows would drown the changes
+
+
+def scoped_blackouts(user, service, team):
+    blackouts = Blackout.objects.visible_to(user)
+    if service is not None:
+        return blackouts.filter(Q(services__isnull=True) | Q(services=service)).distinct()
+    if team is not None:
+        team_services = Service.objects.filter(Q(owner_team=team) | Q(support_team=team))
+        return blackouts.filter(Q(services__isnull=True) | Q(services__in=team_services)).distinct()
+    return blackouts
+
+
+def conflict_marks(changes_in_period):
+    """{change id: [conflict dicts]} for the changes in conflict: those that
+    stored conflicts, and those another change found itself in conflict with
+    (so both sides of an overlap are marked)."""
+    marks = defaultdict(list)
+    overridden = set()
+    rows = changes_in_period.exclude(conflicts=[]).values_list(
+        "pk", "number", "conflicts", "conflict_override_reason"
+    )
+    for pk, number, conflicts, override in rows:
+        for conflict in conflicts or ():
+            marks[pk].append(conflict)
+            other = conflict.get("change")
+            if other:
+                marks[other].append({**conflict, "change": pk, "change_number": number})
+        if override:
+            overridden.add(pk)
+    return dict(marks), overridden
+
+
+def build_calendar(user, *, view, day, service=None, team=None, zone=None):
+    """Everything the page shows, as plain data (also used by the benchmark)."""
+    zone = zone or viewer_zone(user)
+    first, last = period_of(view, day)
+    start = datetime.combine(first, time(), tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time(), tzinfo=zone)
+    today = timezone.now().astimezone(zone).date()
+    days = {}
+    d = first
+    while d <= last:
+        in_period = view == "week" or d.month == day.month
+        days[d] = Day(day=d, in_period=in_period, today=d == today)
+        d += timedelta(days=1)
+
+    in_period = scoped_changes(user, service, team).filter(
+        planned_start__lt=end, planned_end__gt=start
+    )
+    per_day = PER_DAY[view]
+    shown = defaultdict(list)
+    total = 0
+    for pk, begins, ends in in_period.values_list("pk", "planned_start", "planned_end").order_by(
+        "planned_start", "pk"
+    ):
+        total += 1
+        for local in local_days(begins, ends, zone, first, last):
+            if len(shown[local]) < per_day:
+                shown[local].append(pk)
+            else:
+                days[local].more += 1
+    wanted = {pk for pks in shown.values() for pk in pks}
+    details = {
+        c.pk: c
+        for c in Change.objects.filter(pk__in=wanted)
+        .select_related("implementer_team")
+        .prefetch_related("services")
+        .only(
+            "pk",
+            "number",
+            "title",
+            "state",
+            "change_type",
+            "planned_start",
+            "planned_end",
+            "risk_level",
+            "implementer_team__name",
+        )
+    }
+    marks, overridden = conflict_marks(in_period)
+    for local, pks in shown.items():
+        for pk in pks:
+            change = details[pk]
+            days[local].changes.append(
+                {
+                    "change": change,
+                    "conflicts": marks.get(pk, []),
+                    "overridden": pk in overridden,
+                    "starts_here": change.planned_start.astimezone(zone).date() == local,
+                    "url": reverse("changes:change-detail", kwargs={"number": change.number}),
+                }
+            )
+
+    window_count = 0
+    for window in scoped_windows(user, service, team):
+        for begins, ends in occurrences(window, start, end):
+            window_count += 1
+            for local in local_days(begins, ends, zone, first, last):
+                days[local].windows.append({"window": window, "start": begins, "end": ends})
+    for cell in days.values():
+        cell.windows.sort(key=lambda w: (w["start"], w["window"].service.name))
+
+    blackouts = list(
+        scoped_blackouts(user, service, team)
+        .filter(starts_at__lt=end, ends_at__gt=start)
+        .prefetch_related("services")
+        .order_by("starts_at", "pk")
+    )
+    for blackout in blackouts:
+        for local in local_days(blackout.starts_at, blackout.ends_at, zone, first, last):
+            days[local].blackouts.append(blackout)
+
+    in_conflict = sorted(
+        (
+            {
+                "pk": pk,
+                "conflicts": conflicts,
+                "overridden": pk in overridden,
+            }
+            for pk, conflicts in marks.items()
+        ),
+        key=lambda row: row["pk"],
+    )
+    weeks = []
+    cells = list(days.values())
+    for i in range(0, len(cells), 7):
+        weeks.append(cells[i : i + 7])
+    return {
+        "first": first,
+        "last": last,
+        "weeks": weeks,
+        "total": total,
+        "window_count": window_count,
+        "blackouts": blackouts,
+        "in_conflict": in_conflict,
+        "zone": zone,
+    }
+
+
+class CalendarView(ChangePageMixin, ZonedMixin, View):
+    template_name = "changes/calendar.html"
+
+    def get(self, request):
+        form = CalendarFilterForm(request.GET or None, user=request.user)
+        zone = viewer_zone(request.user)
+        today = timezone.now().astimezone(zone).date()
+        status = 200
+        if form.is_bound and not form.is_valid():
+            status = 400
+            data = {}
+        else:
+            data = form.cleaned_data if form.is_bound else {}
+        view = data.get("view") or "month"
+        day = data.get("date") or today
+        service, team = data.get("service"), data.get("team")
+        calendar = build_calendar(
+            request.user, view=view, day=day, service=service, team=team, zone=zone
+        )
+        conflict_numbers = dict(
+            Change.objects.filter(pk__in=[row["pk"] for row in calendar["in_conflict"]])
+            .values_list("pk", "number")
+            .order_by()
+        )
+        for row in calendar["in_conflict"]:
+            row["number"] = conflict_numbers.get(row["pk"], "")
+        previous, following = neighbours(view, day)
+        scope = {}
+        if service is not None:
+            scope["service"] = service.pk
+        if team is not None:
+            scope["team"] = team.pk
+
+        def link(**params):
+            return "?" + urlencode({**scope, "view": view, **params})
+
+        links = {
+            "previous": link(date=previous.isoformat()),
+            "following": link(date=following.isoformat()),
+            "today": link(date=today.isoformat()),
+            "month": link(view="month", date=day.isoformat()),
+            "week": link(view="week", date=day.isoformat()),
+            "week_of": "?" + urlencode({**scope, "view": "week"}) + "&date=",
+        }
+        title = f"Week of {calendar['first']:%-d %B %Y}" if view == "week" else f"{day:%B %Y}"
+        context = {
+            "title": "Change calendar",
+            "heading": title,
+            "form": form,
+            "view": view,
+            "day": day,
+            "today": today,
+            "previous": previous,
+            "following": following,
+            "links": links,
+            "service": service,
+            "team": team,
+            "weekday_names": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            "per_day": PER_DAY[view],
+            "can_subscribe": can(request.user, "calendarfeed.view"),
+            **calendar,
+        }
+        return render(request, self.template_name, context, status=status)
