@@ -4,6 +4,9 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from stanchion.accounts.api import views as accounts
 from stanchion.catalog.api import views as catalog
+from stanchion.changes.api import views as changes
+from stanchion.changes.api import views_admin as change_admin
+from stanchion.changes.api import views_cab as cab
 from stanchion.core.audit_api import AuditEntryViewSet
 from stanchion.metrics import api as metrics
 from stanchion.tickets.api import views as tickets
@@ -43,6 +46,13 @@ router.register("categories", ticket_work.CategoryViewSet)
 router.register("attachments", ticket_files.AttachmentViewSet)
 router.register("kpis", metrics.KpiViewSet, basename="kpi")
 router.register("kpi-targets", metrics.KpiTargetViewSet)
+router.register("changes", changes.ChangeViewSet)
+router.register("change-approvals", change_admin.ChangeApprovalViewSet)
+router.register("change-delegations", change_admin.ApprovalDelegationViewSet)
+router.register("change-templates", change_admin.ChangeTemplateViewSet)
+router.register("maintenance-windows", change_admin.MaintenanceWindowViewSet)
+router.register("blackouts", change_admin.BlackoutViewSet)
+router.register("cab-meetings", cab.CabMeetingViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

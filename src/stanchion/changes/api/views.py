@@ -1,0 +1,389 @@
+"""/api/changes/: raising, planning and taking a change through its life.
+
+Reading, raising and re-planning go through the usual viewset routes; every
+lifecycle step is an action (``POST /api/changes/{id}/submit/``) calling one
+service function of changes.services. Actions take an optional version (in
+the body, or If-Match): sent and stale, nothing changes and the answer holds
+the change as it is now (409, or 412 for If-Match). An invalid step names
+both states (400 on ``state``); a refused one says why (403, or 400 naming
+what is missing).
+"""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from stanchion.api.pagination import CursorPagination
+from stanchion.core.api import StanchionViewSet
+from stanchion.core.idempotency import IdempotentCreateMixin
+from stanchion.tickets.api.base import VersionedActionSerializer, run_versioned, with_etag
+from stanchion.tickets.models import Ticket
+
+from .. import conflicts as schedule_conflicts
+from .. import risk, services
+from ..models import Change, ChangeEvent
+from ..services import approvals as approval_services
+from ..services import links
+from . import serializers
+from .filtersets import ChangeFilterSet, ChangeOrdering, with_sort_keys
+from .serializers import ChangeSerializer
+
+CHANGE_PERMISSIONS = {
+    "list": "change.view",
+    "retrieve": "change.view",
+    "create": "change.add",
+    "partial_update": "change.change",
+    "submit": "change.change",
+    "request_approval": "change.change",
+    "schedule": "change.change",
+    "start": "change.change",
+    "finish": "change.change",
+    "validation": "change.change",
+    "close": "change.change",
+    "cancel": "change.change",
+    "comment": "change.comment",
+    "override_conflicts": "change.override_conflicts",
+    "link_incident": "changeincident.add",
+    "unlink_incident": "changeincident.delete",
+    "timeline": "changeevent.view",
+    "risk": "change.view",
+    "risk_questions": "change.view",
+    "conflict_check": "change.view",
+}
+
+
+class TimelinePagination(CursorPagination):
+    ordering = ("at", "id")
+
+
+def prefetched(queryset):
+    return queryset.prefetch_related("services", "incident_links")
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.ChangeCreateSerializer, responses={201: ChangeSerializer}
+    )
+)
+class ChangeViewSet(IdempotentCreateMixin, StanchionViewSet):
+    """Standard, normal and emergency changes."""
+
+    queryset = Change.objects.all()
+    serializer_class = ChangeSerializer
+    permissions = CHANGE_PERMISSIONS
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filter_backends = [*StanchionViewSet.filter_backends, ChangeOrdering]
+    filterset_class = ChangeFilterSet
+    ordering_fields = [
+        "id",
+        "number",
+        "created_at",
+        "updated_at",
+        "planned_start",
+        "closed_at",
+        "state",
+    ]
+
+    def get_queryset(self):
+        return with_sort_keys(prefetched(super().get_queryset()))
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return serializers.ChangeCreateSerializer
+        if self.action == "partial_update":
+            return serializers.ChangeUpdateSerializer
+        return ChangeSerializer
+
+    def show(self, change, status_code=status.HTTP_200_OK):
+        change = prefetched(Change.objects.all()).get(pk=change.pk)
+        data = ChangeSerializer(change, context=self.get_serializer_context()).data
+        return with_etag(Response(data, status=status_code), change)
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        change = services.create_change(
+            actor=request.user,
+            change_type=data.pop("change_type"),
+            title=data.pop("title"),
+            template=data.pop("template", None),
+            services=data.pop("services", ()),
+            **data,
+        )
+        return self.show(change, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=ChangeSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        change = self.get_object()
+        body = self.get_serializer(change, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        if "version" not in data and not request.headers.get("If-Match"):
+            raise ValidationError(
+                {"version": ["Send the version you read (this field or an If-Match header)."]}
+            )
+        return self._versioned(
+            request,
+            change,
+            data,
+            lambda record, changes: services.update_change(record, changes, actor=request.user),
+        )
+
+    def _versioned(self, request, change, data, work):
+        _, conflict = run_versioned(
+            request,
+            change,
+            data,
+            work,
+            represent=lambda current: (
+                ChangeSerializer(prefetched(Change.objects).get(pk=current.pk)).data
+            ),
+        )
+        return conflict if conflict is not None else self.show(change)
+
+    def _act(self, request, body_class, work):
+        change = self.get_object()
+        body = body_class(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        return self._versioned(request, change, dict(body.validated_data), work)
+
+    @extend_schema(request=VersionedActionSerializer, responses=ChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Put the draft forward: its risk is assessed and its conflicts
+        found. A standard change with no conflicts is scheduled at once."""
+        return self._act(
+            request,
+            VersionedActionSerializer,
+            lambda c, d: services.submit(c, actor=request.user),
+        )
+
+    @extend_schema(request=VersionedActionSerializer, responses=ChangeSerializer)
+    @action(detail=True, methods=["post"], url_path="request-approval")
+    def request_approval(self, request, pk=None):
+        """Ask for the approvals its risk level's policy requires (emergency
+        changes: the emergency approvers); the approvers are notified."""
+        return self._act(
+            request,
+            VersionedActionSerializer,
+            lambda c, d: approval_services.request_approval(c, actor=request.user),
+        )
+
+    @extend_schema(request=VersionedActionSerializer, responses=ChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def schedule(self, request, pk=None):
+        """Fix the approved plan on the calendar. Refused until every
+        approval is given and the conflicts are none or overridden."""
+        return self._act(
+            request,
+            VersionedActionSerializer,
+            lambda c, d: services.schedule(c, actor=request.user),
+        )
+
+    @extend_schema(request=VersionedActionSerializer, responses=ChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        """Implementation starts now (the actual start)."""
+        return self._act(
+            request,
+            VersionedActionSerializer,
+            lambda c, d: services.start_implementation(c, actor=request.user),
+        )
+
+    @extend_schema(request=serializers.FinishSerializer, responses=ChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def finish(self, request, pk=None):
+        """Implementation ended now with an outcome; the change goes to review."""
+        return self._act(
+            request,
+            serializers.FinishSerializer,
+            lambda c, d: services.finish_implementation(
+                c, actor=request.user, outcome=d["outcome"], notes=d["notes"]
+            ),
+        )
+
+    @extend_schema(request=serializers.ValidationChecklistSerializer, responses=ChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def validation(self, request, pk=None):
+        """Tick off the post-change validation checklist (the whole list)."""
+        return self._act(
+            request,
+            serializers.ValidationChecklistSerializer,
+            lambda c, d: services.update_validation(
+                c, actor=request.user, checklist=d["checklist"]
+            ),
+        )
+
+    @extend_schema(request=serializers.CloseSerializer, responses=ChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close the reviewed change: the checklist must be complete, and an
+        emergency change needs its retrospective."""
+        return self._act(
+            request,
+            serializers.CloseSerializer,
+            lambda c, d: services.close(c, actor=request.user, retrospective=d["retrospective"]),
+        )
+
+    @extend_schema(request=serializers.ChangeReasonSerializer, responses=ChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a change that has not started, with the reason."""
+        return self._act(
+            request,
+            serializers.ChangeReasonSerializer,
+            lambda c, d: services.cancel(c, actor=request.user, reason=d["reason"]),
+        )
+
+    @extend_schema(request=serializers.ChangeReasonSerializer, responses=ChangeSerializer)
+    @action(detail=True, methods=["post"], url_path="override-conflicts")
+    def override_conflicts(self, request, pk=None):
+        """Let approval go ahead despite the schedule conflicts, recording why."""
+        return self._act(
+            request,
+            serializers.ChangeReasonSerializer,
+            lambda c, d: services.override_conflicts(c, actor=request.user, reason=d["reason"]),
+        )
+
+    @extend_schema(
+        request=serializers.ChangeCommentSerializer,
+        responses={201: serializers.ChangeEventSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def comment(self, request, pk=None):
+        """A note on the change's timeline. Comments never conflict, so they
+        take no version."""
+        change = self.get_object()
+        body = serializers.ChangeCommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        event = services.add_comment(change, actor=request.user, body=body.validated_data["body"])
+        data = serializers.ChangeEventSerializer(event).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=serializers.LinkIncidentSerializer,
+        responses={201: serializers.ChangeIncidentSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="link-incident")
+    def link_incident(self, request, pk=None):
+        """Record that this change caused an incident: it counts as failed."""
+        change = self.get_object()
+        body = serializers.LinkIncidentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        incident = body.validated_data["incident"]
+        if not Ticket.objects.visible_to(request.user).filter(pk=incident.pk).exists():
+            raise ValidationError(
+                {"incident": [f'Invalid pk "{incident.pk}" - object does not exist.']}
+            )
+        link = links.link_incident(
+            change, incident, actor=request.user, note=body.validated_data["note"]
+        )
+        data = serializers.ChangeIncidentSerializer(link).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.UnlinkIncidentSerializer, responses=ChangeSerializer)
+    @action(detail=True, methods=["post"], url_path="unlink-incident")
+    def unlink_incident(self, request, pk=None):
+        """Remove a "caused by this change" link made in error."""
+        change = self.get_object()
+        body = serializers.UnlinkIncidentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        incident_id = body.validated_data["incident"]
+        link = change.incident_links.filter(incident_id=incident_id).first()
+        if link is None:
+            raise ValidationError(
+                {"incident": [f"Incident {incident_id} is not linked to {change.number}."]}
+            )
+        links.unlink_incident(link, actor=request.user)
+        return self.show(change)
+
+    @extend_schema(responses=serializers.ChangeEventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=TimelinePagination, filter_backends=[])
+    def timeline(self, request, pk=None):
+        """The change's history, oldest first: steps, decisions, comments."""
+        change = self.get_object()
+        events = ChangeEvent.objects.visible_to(request.user).filter(change=change)
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(serializers.ChangeEventSerializer(page, many=True).data)
+
+    @extend_schema(responses=serializers.RiskPreviewSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def risk(self, request, pk=None):
+        """The risk score of the plan as it stands now, factor by factor
+        (nothing is stored: the change keeps the assessment it was given
+        when it was submitted, shown as ``stored``)."""
+        change = self.get_object()
+        assessment = risk.assess(change, now=timezone.now())
+        body = {
+            "change": change.pk,
+            "score": int(assessment.score),
+            "level": assessment.level,
+            "factors": list(assessment.factors),
+            "stored": {
+                "score": change.risk_score,
+                "level": change.risk_level,
+                "factors": change.risk_factors,
+            },
+        }
+        return Response(serializers.RiskPreviewSerializer(body).data)
+
+    @extend_schema(responses=serializers.RiskQuestionSerializer(many=True))
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="risk-questions",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def risk_questions(self, request):
+        """The risk questionnaire: send the answers as ``risk_answers``
+        ({question key: choice value})."""
+        rows = [
+            {
+                "key": question["key"],
+                "question": question["question"],
+                "choices": [
+                    {"value": value, "label": label, "points": points}
+                    for value, label, points in question["choices"]
+                ],
+            }
+            for question in risk.QUESTIONS
+        ]
+        return Response(serializers.RiskQuestionSerializer(rows, many=True).data)
+
+    @extend_schema(
+        request=serializers.ConflictCheckInputSerializer,
+        responses=serializers.ConflictCheckSerializer,
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="conflict-check",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def conflict_check(self, request):
+        """What would stand in the way of work on these services at this
+        time: other planned changes on them or on services depending on
+        them, time outside their maintenance windows, blackouts. Writes
+        nothing (a POST only because the question has a body)."""
+        query = serializers.ConflictCheckInputSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        exclude = data.get("exclude")
+        if exclude is not None and not self.get_queryset().filter(pk=exclude).exists():
+            raise ValidationError({"exclude": [f'Invalid pk "{exclude}" - object does not exist.']})
+        found = schedule_conflicts.find_conflicts(
+            services=data["services"], start=data["start"], end=data["end"], exclude=exclude
+        )
+        body = {
+            "services": [service.pk for service in data["services"]],
+            "start": data["start"],
+            "end": data["end"],
+            "conflicts": found,
+        }
+        return Response(serializers.ConflictCheckSerializer(body).data)
