@@ -351,7 +351,7 @@ def test_approvers_and_their_delegates_are_notified(
     }
     note = Notification.objects.get(user=org.tm_id)
     assert note.title == f"{change.number} Approval needed: Upgrade the wiki"
-    assert note.ticket is None and note.url
+    assert note.ticket is None and note.url == f"/changes/{change.number}/"
     assert "You stand in for" in Notification.objects.get(user=org.deputy).body
     assert set(OutboundEmail.objects.values_list("to", flat=True)) == emails(
         org.tm, org.tm_b, org.tm_id, org.deputy

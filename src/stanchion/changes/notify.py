@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 
 REQUESTED, DECIDED = "approval_requested", "approval_decided"
 # The change page, then the approvals inbox, as the change pages name them.
-CHANGE_URLS = (("changes:change", "number"), ("changes:detail", "number"))
-FALLBACK_URLS = ("changes:approvals", "changes:list", "notifications:list")
+CHANGE_URLS = (("changes:change-detail", "number"),)
+FALLBACK_URLS = ("changes:approval-inbox", "changes:change-list", "notifications:list")
 
 _muted = ContextVar("change_notifications_muted", default=False)
 
