@@ -176,3 +176,17 @@ def test_interval_across_the_repeated_hour_counts_its_real_length():
     assert second.due.isoformat() == "2026-10-25T02:30:00+01:00"
     assert second.due == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
     assert second.due - first.due == H
+
+
+def test_twenty_four_seven_explanations_around_both_berlin_changes_are_real_time():
+    # On a 24x7 calendar the due time is simply start + duration in real time, whatever the wall
+    # clock does; sweep starts and durations across the spring gap and the autumn repeat.
+    cal = BusinessCalendar.twenty_four_seven("Europe/Berlin")
+    for change in (datetime(2026, 3, 29, 1, tzinfo=UTC), datetime(2026, 10, 25, 1, tzinfo=UTC)):
+        for minutes_before in range(0, 300, 13):
+            start = change - timedelta(minutes=minutes_before)
+            for minutes in (1, 59, 60, 61, 120, 181, 300):
+                why = explain(cal, start, timedelta(minutes=minutes))
+                assert why.due == start + timedelta(minutes=minutes)
+                assert why.counted == timedelta(minutes=minutes)
+                assert sum((i.end - i.start for i in why.intervals), timedelta(0)) == why.counted
