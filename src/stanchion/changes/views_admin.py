@@ -174,9 +174,27 @@ class TemplateEditView(AdminPageMixin, ServicesEditMixin, ObjectEditView):
 
 
 class TemplateDeleteView(AdminPageMixin, ObjectDeleteView):
+    """A template changes were raised from stays (they keep pointing at it):
+    withdraw it (not active) instead."""
+
     model = ChangeTemplate
     detail_url_name = "changes:template-detail"
     success_url_name = "changes:template-list"
+
+    def post(self, request, *args, **kwargs):
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        obj = self.get_object()
+        used = obj.changes.count()
+        if used:
+            messages.error(
+                request,
+                f"{obj} is still used by {used} change{'' if used == 1 else 's'}; not deleted. "
+                "Make it inactive to stop offering it.",
+            )
+            return redirect(self.detail_url(obj))
+        return super().post(request, *args, **kwargs)
 
 
 # ---- Maintenance windows ---------------------------------------------------
@@ -205,7 +223,7 @@ class WindowTable(Table):
 
 
 def weekday_names(days):
-    return ", ".join(WEEKDAY_NAMES.get(d, str(d))[:3] for d in sorted(days or []))
+    return ", ".join(WEEKDAY_NAMES.get(d, str(d)) for d in sorted(days or []))
 
 
 class WindowListView(AdminPageMixin, ObjectListView):
