@@ -9,6 +9,7 @@ from stanchion.catalog.choices import Priority
 from stanchion.core.markdown import render_markdown
 
 from ..choices import ClockKind, EventKind, LinkKind, PendingReason, ResolutionCode, TicketState
+from ..presenters import span
 
 register = template.Library()
 
@@ -45,31 +46,19 @@ def label(value, kind):
     return choices.label(value) if choices and value in choices else value
 
 
-def _span(seconds):
-    seconds = abs(int(seconds))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min" if minutes else "under a minute"
-
-
 @register.filter
 def seconds_span(value):
     """A number of seconds as "2 h 30 min"."""
     if value in (None, ""):
         return ""
-    return _span(value)
+    return span(value)
 
 
 @register.filter
 def timedelta_span(value):
     if value is None:
         return ""
-    text = _span(value.total_seconds())
+    text = span(value.total_seconds())
     return f"{text} over" if value.total_seconds() < 0 else text
 
 
@@ -79,7 +68,7 @@ def due_in(moment):
     if moment is None:
         return ""
     delta = (moment - timezone.now()).total_seconds()
-    return f"in {_span(delta)}" if delta >= 0 else f"{_span(delta)} ago"
+    return f"in {span(delta)}" if delta >= 0 else f"{span(delta)} ago"
 
 
 @register.filter
