@@ -111,6 +111,8 @@ def test_templates_belong_to_standard_changes(org, change_type, template_state, 
             "Step 1: done is true or false.",
         ),
         ({"number": "CHG-1"}, "number", "This field cannot be set here."),
+        ({"owner": 987654}, "owner", "Unknown user: 987654."),
+        ({"implementer_team": "x"}, "implementer_team", "Unknown team: x."),
         ({"state": "closed"}, "state", "This field cannot be set here."),
     ],
 )
@@ -440,6 +442,16 @@ def test_replanning_an_approved_change_sends_it_back_to_assessment(org):
     # A new round of approvals is needed before it is scheduled again.
     services.request_approval(change, actor=org.agent, now=NOW)
     assert change.approvals.filter(state="pending").count() == 1
+
+
+def test_owner_and_team_may_be_given_by_id(org):
+    change = org.normal()
+    change = services.update_change(
+        change, {"owner": org.tm.pk, "implementer_team": org.identity.pk}, actor=org.agent
+    )
+    assert (change.owner, change.implementer_team) == (org.tm, org.identity)
+    edited = change.events.get(kind="edited").data["changes"]
+    assert edited["owner"] == [org.agent.pk, org.tm.pk]
 
 
 def test_editing_words_keeps_the_approvals(org):

@@ -57,6 +57,30 @@ def _unknown(fields, allowed):
         raise ValidationError({name: "This field cannot be set here." for name in unknown})
 
 
+RELATIONS = {"owner": ("accounts", "User"), "implementer_team": ("accounts", "Team")}
+
+
+def _resolve_relations(fields):
+    """``owner`` and ``implementer_team`` may be given as instances or ids."""
+    from django.apps import apps
+
+    for name, (app, model_name) in RELATIONS.items():
+        value = fields.get(name)
+        if value is None or hasattr(value, "pk"):
+            continue
+        model = apps.get_model(app, model_name)
+        try:
+            fields[name] = model.objects.get(pk=int(value))
+        except (TypeError, ValueError, model.DoesNotExist):
+            raise ValidationError({name: f"Unknown {model._meta.verbose_name}: {value}."}) from None
+    team = fields.get("implementer_team")
+    if team is not None and not team.is_active:
+        raise ValidationError({"implementer_team": f"{team} is no longer active."})
+    owner = fields.get("owner")
+    if owner is not None and not owner.is_active:
+        raise ValidationError({"owner": f"{owner} is deactivated."})
+
+
 def _from_template(template, fields, services, *, change_type):
     if change_type != ChangeType.STANDARD:
         if template is not None:
@@ -97,6 +121,7 @@ def create_change(
     requested_by = requested_by or actor
     if requested_by is None:
         raise ValidationError({"requested_by": "Say who requests the change."})
+    _resolve_relations(fields)
     services = assessing.clean_services(services)
     services = _from_template(template, fields, services, change_type=change_type)
     fields["validation_checklist"] = assessing.clean_checklist(fields.get("validation_checklist"))
@@ -168,6 +193,7 @@ def update_change(change, changes, *, actor, expected_version=None, now=None):
             )
     _unknown(changes, allowed)
     changes = dict(changes)
+    _resolve_relations(changes)
     if "title" in changes:
         if not text(changes["title"]):
             raise ValidationError({"title": "Give the change a title."})
