@@ -5,3 +5,8 @@ class ChangesConfig(AppConfig):
     name = "stanchion.changes"
     label = "changes"
     verbose_name = "Change management"
+
+    def ready(self):
+        from . import registration
+
+        registration.register()
