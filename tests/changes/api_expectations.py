@@ -342,7 +342,9 @@ def _plan_body(w, days=5):
 
 ACTION_BODIES = {
     ("changes", "finish"): lambda w, t: {"outcome": "successful"},
-    ("changes", "validation"): lambda w, t: {"checklist": [{"item": "Smoke test", "done": True}]},
+    ("changes", "validation"): lambda w, t: {
+        "validation_checklist": [{"item": "Smoke test", "done": True}]
+    },
     ("changes", "close"): lambda w, t: {"retrospective": ""},
     ("changes", "cancel"): lambda w, t: {"reason": "Not needed any more"},
     ("changes", "comment"): lambda w, t: {"body": "Vendor confirmed the date."},

@@ -245,15 +245,23 @@ class ChangeUpdateSerializer(_PlanSerializer):
 
 class FinishSerializer(VersionedActionSerializer):
     outcome = serializers.ChoiceField(choices=ChangeOutcome.choices())
-    notes = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    outcome_notes = serializers.CharField(
+        max_length=20000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What happened; required when the change failed or was rolled back.",
+    )
 
 
 class ValidationChecklistSerializer(VersionedActionSerializer):
-    checklist = _ChecklistField(help_text="The whole checklist with each step's done flag.")
+    validation_checklist = _ChecklistField(
+        help_text="The whole checklist with each step's done flag."
+    )
 
     def validate(self, attrs):
-        if "checklist" not in attrs:
-            raise serializers.ValidationError({"checklist": ["This field is required."]})
+        if "validation_checklist" not in attrs:
+            raise serializers.ValidationError({"validation_checklist": ["This field is required."]})
         return attrs
 
 

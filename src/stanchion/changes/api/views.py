@@ -4,11 +4,12 @@ Reading, raising and re-planning go through the usual viewset routes; every
 lifecycle step is an action (``POST /api/changes/{id}/submit/``) calling one
 service function of changes.services. Actions take an optional version (in
 the body, or If-Match): sent and stale, nothing changes and the answer holds
-the change as it is now (409, or 412 for If-Match). An invalid step names
-both states (400 on ``state``); a refused one says why (403, or 400 naming
-what is missing).
+the change as it is now (409, or 412 for If-Match). A step the workflow
+does not allow is 409 ``invalid_transition`` naming both states; a refused
+one says why (403, or 400 naming what is missing).
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 
 from stanchion.api.pagination import CursorPagination
 from stanchion.core.api import StanchionViewSet
+from stanchion.core.errors import TransitionError
 from stanchion.core.idempotency import IdempotentCreateMixin
 from stanchion.tickets.api.base import VersionedActionSerializer, run_versioned, with_etag
 from stanchion.tickets.models import Ticket
@@ -55,6 +57,22 @@ CHANGE_PERMISSIONS = {
 }
 
 
+class _InvalidTransition(TransitionError):
+    def __init__(self, message):
+        DjangoValidationError.__init__(self, message, code="transition")
+
+
+def _as_transition(exc):
+    """The services refuse a move the workflow does not allow with a
+    ValidationError on ``state`` (code "transition"); the API answers it as
+    it does for tickets: 409 ``invalid_transition`` naming both states."""
+    if isinstance(exc, DjangoValidationError) and hasattr(exc, "error_dict"):
+        errors = exc.error_dict
+        if set(errors) == {"state"} and all(e.code == "transition" for e in errors["state"]):
+            return _InvalidTransition(errors["state"][0].messages[0])
+    return exc
+
+
 class TimelinePagination(CursorPagination):
     ordering = ("at", "id")
 
@@ -89,6 +107,10 @@ class ChangeViewSet(IdempotentCreateMixin, StanchionViewSet):
 
     def get_queryset(self):
         return with_sort_keys(prefetched(super().get_queryset()))
+
+    def get_exception_handler(self):
+        handler = super().get_exception_handler()
+        return lambda exc, context: handler(_as_transition(exc), context)
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -202,7 +224,7 @@ class ChangeViewSet(IdempotentCreateMixin, StanchionViewSet):
             request,
             serializers.FinishSerializer,
             lambda c, d: services.finish_implementation(
-                c, actor=request.user, outcome=d["outcome"], notes=d["notes"]
+                c, actor=request.user, outcome=d["outcome"], notes=d["outcome_notes"]
             ),
         )
 
@@ -214,7 +236,7 @@ class ChangeViewSet(IdempotentCreateMixin, StanchionViewSet):
             request,
             serializers.ValidationChecklistSerializer,
             lambda c, d: services.update_validation(
-                c, actor=request.user, checklist=d["checklist"]
+                c, actor=request.user, checklist=d["validation_checklist"]
             ),
         )
 
