@@ -19,11 +19,14 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views import View
 
 from stanchion.accounts.models import Team
 from stanchion.catalog.models import Service
 
+from .choices import ChangeState
 from .models import Blackout, Change, MaintenanceWindow
 from .views_base import ChangePageMixin, ZonedMixin, can, viewer_zone
 from .windows import occurrences
@@ -31,6 +34,24 @@ from .windows import occurrences
 # Draft changes have no agreed time yet; cancelled ones will not happen.
 CALENDAR_STATES = ("assessment", "authorisation", "scheduled", "implementing", "review", "closed")
 PER_DAY = {"month": 6, "week": 40}
+
+
+def select_html(field, options, selected, empty):
+    """A filter's <select>, written out directly: Django's widget renders
+    each of 500 services' options through a template."""
+    chosen = str(selected) if selected not in (None, "") else ""
+    rendered = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, mark_safe(" selected") if str(pk) == chosen else "", name) for pk, name in options),
+    )
+    return format_html(
+        '<select name="{}" id="id_{}"><option value="">{}</option>{}</select>',
+        field,
+        field,
+        empty,
+        rendered,
+    )
 
 
 class CalendarFilterForm(forms.Form):
@@ -137,6 +158,40 @@ def scoped_blackouts(user, service, team):
     return blackouts
 
 
+def _span(begins, ends, zone):
+    begins, ends = begins.astimezone(zone), ends.astimezone(zone)
+    return f"{begins:%a %-d %b %H:%M} – {ends:%a %-d %b %H:%M}"
+
+
+def change_item(change, services, conflicts, overridden, zone, url_pattern):
+    """What a day cell shows of a change (a values() row), formatted here
+    rather than in the template: a month can show a few hundred of them."""
+    number = change["number"]
+    tooltip = [
+        f"{number} {change['title']}",
+        _span(change["planned_start"], change["planned_end"], zone),
+    ]
+    if services:
+        tooltip.append(", ".join(services))
+    tooltip.extend(f"⚠ {c.get('message', '')}" for c in conflicts)
+    css = "change"
+    if conflicts:
+        css += " conflict overridden" if overridden else " conflict"
+    return {
+        "number": number,
+        "title": change["title"],
+        "state": change["state"],
+        "state_label": ChangeState.label(change["state"]),
+        "state_colour": ChangeState.colour(change["state"]),
+        "css": css,
+        "flag": "⚠ " if conflicts else "",
+        "tooltip": " · ".join(tooltip),
+        # reverse() once a page, not for each of a few hundred changes
+        "url": url_pattern.replace("CHG-0", number),
+        "local_start": change["planned_start"].astimezone(zone),
+    }
+
+
 def conflict_marks(changes_in_period):
     """{change id: [conflict dicts]} for the changes in conflict: those that
     stored conflicts, and those another change found itself in conflict with
@@ -187,35 +242,34 @@ def build_calendar(user, *, view, day, service=None, team=None, zone=None):
             else:
                 days[local].more += 1
     wanted = {pk for pks in shown.values() for pk in pks}
+    # Plain values, not model instances: a month shows a few hundred.
     details = {
-        c.pk: c
-        for c in Change.objects.filter(pk__in=wanted)
-        .select_related("implementer_team")
-        .prefetch_related("services")
-        .only(
-            "pk",
-            "number",
-            "title",
-            "state",
-            "change_type",
-            "planned_start",
-            "planned_end",
-            "risk_level",
-            "implementer_team__name",
+        row["pk"]: row
+        for row in Change.objects.filter(pk__in=wanted).values(
+            "pk", "number", "title", "state", "planned_start", "planned_end"
         )
     }
+    names = defaultdict(list)
+    for change_id, name in (
+        Change.services.through.objects.filter(change_id__in=wanted)
+        .values_list("change_id", "service__name")
+        .order_by("service__name")
+    ):
+        names[change_id].append(name)
     marks, overridden = conflict_marks(in_period)
+    url_pattern = reverse("changes:change-detail", kwargs={"number": "CHG-0"})
+    items = {
+        pk: change_item(
+            details[pk], names[pk], marks.get(pk, []), pk in overridden, zone, url_pattern
+        )
+        for pk in wanted
+    }
     for local, pks in shown.items():
         for pk in pks:
-            change = details[pk]
+            item = items[pk]
+            starts_here = item["local_start"].date() == local
             days[local].changes.append(
-                {
-                    "change": change,
-                    "conflicts": marks.get(pk, []),
-                    "overridden": pk in overridden,
-                    "starts_here": change.planned_start.astimezone(zone).date() == local,
-                    "url": reverse("changes:change-detail", kwargs={"number": change.number}),
-                }
+                {**item, "time": item["local_start"].strftime("%H:%M") if starts_here else "…"}
             )
 
     window_count = 0
@@ -290,6 +344,23 @@ class CalendarView(ChangePageMixin, ZonedMixin, View):
         )
         for row in calendar["in_conflict"]:
             row["number"] = conflict_numbers.get(row["pk"], "")
+        selects = {
+            "service": select_html(
+                "service",
+                Service.objects.visible_to(request.user).values_list("pk", "name").order_by("name"),
+                form.data.get("service") if form.is_bound else None,
+                "Any service",
+            ),
+            "team": select_html(
+                "team",
+                Team.objects.visible_to(request.user)
+                .filter(is_active=True)
+                .values_list("pk", "name")
+                .order_by("name"),
+                form.data.get("team") if form.is_bound else None,
+                "Any team",
+            ),
+        }
         previous, following = neighbours(view, day)
         scope = {}
         if service is not None:
@@ -319,6 +390,7 @@ class CalendarView(ChangePageMixin, ZonedMixin, View):
             "previous": previous,
             "following": following,
             "links": links,
+            "selects": selects,
             "service": service,
             "team": team,
             "weekday_names": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
