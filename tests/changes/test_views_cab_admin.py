@@ -314,3 +314,18 @@ def test_blackouts_global_or_per_service(org):
     blackout.refresh_from_db()
     client.post(delete, {"version": str(blackout.version)})
     assert not Blackout.objects.exists()
+
+
+def test_a_planned_meeting_is_cancelled_and_then_read_only(org):
+    now = timezone.now()
+    meeting = services.plan_cab_meeting(
+        actor=org.cab1, title="CAB", starts_at=now, ends_at=now + timedelta(hours=1)
+    )
+    client = signed_in(org.cab1)
+    client.post(reverse("changes:cab-action", args=[meeting.pk, "cancel"]))
+    meeting.refresh_from_db()
+    assert meeting.state == "cancelled"
+    body = client.get(reverse("changes:cab-detail", args=[meeting.pk])).content.decode()
+    assert "Cancel meeting" not in body and "Generate the agenda" not in body
+    response = client.post(reverse("changes:cab-action", args=[meeting.pk, "hold"]), follow=True)
+    assert "already cancelled" in response.content.decode()

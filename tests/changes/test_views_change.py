@@ -549,3 +549,22 @@ def test_editing_the_plan_keeps_versions_and_names_bad_input(org):
     response = agent.post(url, bad)
     assert response.status_code == 400
     assert 'id="id_planned_end_errors"' in response.content.decode()
+
+
+def test_the_change_page_costs_the_same_queries_for_a_short_or_long_history(
+    org, django_assert_max_num_queries
+):
+    agent = signed_in(org.agent)
+    change = submitted(org, agent)
+    act(agent, change, "request-approval")
+    url = reverse("changes:change-detail", args=[change.number])
+
+    def queries():
+        with django_assert_max_num_queries(30) as captured:
+            assert agent.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    few = queries()
+    for n in range(25):
+        services.add_comment(change, actor=org.tm if n % 2 else org.agent, body=f"Note {n}")
+    assert queries() == few

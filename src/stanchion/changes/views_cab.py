@@ -109,7 +109,7 @@ class CabActionView(ChangePageMixin, View):
     def post(self, request, pk, action):
         meeting = get_meeting(request, pk)
         handler = getattr(self, action.replace("-", "_"), None)
-        if action not in ("build-agenda", "decide", "attendance", "hold") or handler is None:
+        if action not in ("build-agenda", "decide", "attendance", "hold", "cancel"):
             messages.error(request, f"There is no action “{action}”.")
             return redirect("changes:cab-detail", pk=meeting.pk)
         try:
@@ -155,6 +155,11 @@ class CabActionView(ChangePageMixin, View):
             meeting, actor=request.user, attended_user_ids=[int(v) for v in raw]
         )
         messages.success(request, "Attendance recorded.")
+        return redirect("changes:cab-detail", pk=meeting.pk)
+
+    def cancel(self, request, meeting):
+        services.cancel_cab_meeting(meeting, actor=request.user)
+        messages.success(request, f"{meeting} was cancelled.")
         return redirect("changes:cab-detail", pk=meeting.pk)
 
     def hold(self, request, meeting):
