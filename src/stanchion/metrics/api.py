@@ -273,13 +273,19 @@ class KpiValuesSerializer(serializers.Serializer):
 class KpiRecordSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     type = serializers.ChoiceField(
-        choices=["ticket", "slaclock", "csatsurvey"], help_text="What the record is."
+        choices=["ticket", "slaclock", "csatsurvey", "change"], help_text="What the record is."
     )
-    ticket = serializers.IntegerField(help_text="The ticket's id.")
-    number = serializers.CharField(help_text="The ticket's number, e.g. INC-000123.")
+    ticket = serializers.IntegerField(
+        allow_null=True, help_text="The ticket's id (null for a change)."
+    )
+    number = serializers.CharField(
+        help_text="The ticket's or change's number, e.g. INC-000123 or CHG-000045."
+    )
     title = serializers.CharField()
     detail = serializers.CharField(
-        allow_blank=True, help_text="For clocks and surveys: which clock, or the rating."
+        allow_blank=True,
+        help_text="For clocks and surveys: which clock, or the rating; for changes: the type "
+        "and outcome.",
     )
 
 
@@ -374,6 +380,12 @@ def values_data(kpi, period, segment, request, targets=None):
 
 def _record_row(record):
     name = type(record)._meta.model_name
+    if name == "change":
+        detail = record.get_change_type_display()
+        if record.outcome:
+            detail = f"{detail}: {record.get_outcome_display()}"
+        return {"id": record.pk, "type": name, "ticket": None, "number": record.number,
+                "title": record.title, "detail": detail}  # fmt: skip
     if name == "ticket":
         ticket, detail = record, ""
     elif name == "slaclock":
@@ -518,7 +530,7 @@ class KpiViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["get"])
     def records(self, request, key=None):
         """The records a value was computed from (tickets, SLA clocks or
-        surveys, each with its ticket): ``count`` equals the value's
+        surveys, each with its ticket, or changes): ``count`` equals the value's
         denominator, or its numerator with ``part=numerator``."""
         kpi = self._kpi(key)
         query = _validated(RecordsQuerySerializer, request)
@@ -534,7 +546,7 @@ class KpiViewSet(viewsets.ViewSet):
         period = _period_from(query)
         _check_period(kpi, period)
         rows = engine.records(kpi, period, segment, value, part=part)
-        if rows.model._meta.model_name != "ticket":
+        if rows.model._meta.model_name in ("slaclock", "csatsurvey"):
             rows = rows.select_related("ticket")
         paginator = RecordPagination()
         page = paginator.paginate_queryset(rows, request, view=self)

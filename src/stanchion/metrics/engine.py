@@ -204,12 +204,15 @@ def compute_split(selected, period, segment, *, now=None, targets=None):
     """(totals, split): the KPIs overall and split by ``segment``, from one
     pass over the records where the parts add up to the whole (counts,
     shares and means are sums of numerators over sums of denominators).
-    Custom KPIs and KPIs that cannot be split are computed overall on their
-    own. Both have compute()'s shape."""
+    Custom KPIs, KPIs that cannot be split and those whose parts overlap
+    (parts_overlap) are computed overall on their own. Both have compute()'s
+    shape."""
     targets = targets if targets is not None else target_table()
     chosen = [kpis.get(k) if isinstance(k, str) else k for k in selected]
     split = compute(chosen, period, segment, now=now, targets=targets)
-    summable = [k for k in chosen if k.custom is None and k.key in split]
+    summable = [
+        k for k in chosen if k.custom is None and k.key in split and not parts_overlap(k, segment)
+    ]
     rest = [k for k in chosen if k not in summable]
     totals = compute(rest, period, now=now, targets=targets) if rest else {}
     for kpi in summable:
@@ -221,6 +224,21 @@ def compute_split(selected, period, segment, *, now=None, targets=None):
         total.target, total.warning = targets.target_for(kpi)
         totals[kpi.key] = {ALL: total}
     return totals, split
+
+
+def parts_overlap(kpi, segment):
+    """Whether one record can count under several values of ``segment`` (a
+    change on two services counts for each): then the parts add up to more
+    than the whole, and the total is computed on its own."""
+    model = kpi.source.model_class
+    for name in kpi.source.segments[segment].split("__"):
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
 
 
 def compute_one(kpi, period, segment=None, **options):

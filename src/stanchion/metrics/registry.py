@@ -24,6 +24,7 @@ UNITS = {
     "percent": "%",
     "minutes": " min",
     "hours": " h",
+    "days": " d",
     "score": " / 5",
 }
 # Every segment a KPI may be split by, with its label. Sources say which
@@ -51,6 +52,9 @@ class Source:
     segments: dict[str, str]
     # Related rows the drill-down list shows next to each record.
     select_related: tuple[str, ...] = ()
+    # The drill-down table's <thead> and <tbody> for records that are not
+    # tickets, clocks or surveys (one ``record`` per row in ``page``).
+    records_template: str = ""
 
     @property
     def model_class(self):

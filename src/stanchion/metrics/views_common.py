@@ -135,7 +135,7 @@ def format_value(value, unit):
     if unit == "percent":
         digits = 2 if 99 <= value < 100 else 1
         return f"{value:.{digits}f}%"
-    suffix = {"minutes": " min", "hours": " h", "score": " / 5"}[unit]
+    suffix = {"minutes": " min", "hours": " h", "days": " d", "score": " / 5"}[unit]
     digits = 2 if unit == "score" else 1
     return f"{value:,.{digits}f}{suffix}"
 

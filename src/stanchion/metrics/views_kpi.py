@@ -148,6 +148,7 @@ class KpiDetailView(KpiView, View):
                 "percent": "Percent",
                 "minutes": "Minutes",
                 "hours": "Hours",
+                "days": "Days",
                 "score": "Score out of 5",
             }[kpi.unit],
             "direction": DIRECTIONS[kpi.direction],
@@ -229,6 +230,7 @@ class KpiRecordsView(KpiView, View):
             "page": page,
             "kind": RECORD_KINDS.get(rows.model._meta.label, "ticket"),
             "outages": kpi.custom is not None,
+            "records_template": getattr(kpi.source, "records_template", ""),
             "source_title": getattr(kpi.source, "title", ""),
             "kpi_url": kpi_url(kpi, period),
             "other_part_url": (
