@@ -7,6 +7,7 @@ class ChangesConfig(AppConfig):
     verbose_name = "Change management"
 
     def ready(self):
-        from . import registration
+        from . import kpis, registration
 
         registration.register()
+        kpis.register()
