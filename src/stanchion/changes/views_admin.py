@@ -25,7 +25,7 @@ from stanchion.core.views import (
 
 from .forms import WEEKDAY_CHOICES, BlackoutForm, ChangeTemplateForm, MaintenanceWindowForm
 from .models import Blackout, ChangeTemplate, MaintenanceWindow
-from .views_base import ChangePageMixin, ZonedMixin
+from .views_base import ChangePageMixin, ZonedMixin, viewer_zone, zone_help
 
 WEEKDAY_NAMES = dict(WEEKDAY_CHOICES)
 
@@ -338,6 +338,10 @@ class BlackoutEditView(AdminPageMixin, ZonedMixin, ServicesEditMixin, ObjectEdit
     model = Blackout
     form_class = BlackoutForm
     detail_url_name = "changes:blackout-detail"
+
+    def get_form(self, data=None, instance=None):
+        form = super().get_form(data, instance)
+        return zone_help(form, viewer_zone(self.request.user), "starts_at", "ends_at")
 
 
 class BlackoutDeleteView(AdminPageMixin, ObjectDeleteView):

@@ -16,7 +16,7 @@ from . import services
 from .forms import DecisionForm, DelegationForm
 from .models import ApprovalDelegation, ChangeApproval
 from .services.delegation import delegators_of
-from .views_base import ChangePageMixin, can, error_text, viewer_zone
+from .views_base import ChangePageMixin, can, error_text, viewer_zone, zone_help
 
 PAGE_SIZE = 25
 RECENT_DECISIONS = 10
@@ -100,6 +100,7 @@ class DelegationView(ChangePageMixin, View):
 
     def render_page(self, form, status=200):
         user, now = self.request.user, timezone.now()
+        zone_help(form, viewer_zone(user), "starts_at", "ends_at")
         given = (
             ApprovalDelegation.objects.filter(delegator=user, ends_at__gt=now)
             .select_related("delegate")

@@ -17,7 +17,15 @@ from stanchion.core.errors import ConflictError
 from stanchion.core.views import PermissionRequiredMixin
 from stanchion.tickets.views_agent_base import viewer_zone
 
-__all__ = ["ChangePageMixin", "ZonedMixin", "can", "error_text", "version_of", "viewer_zone"]
+__all__ = [
+    "ChangePageMixin",
+    "ZonedMixin",
+    "can",
+    "error_text",
+    "version_of",
+    "viewer_zone",
+    "zone_help",
+]
 
 
 class ChangePageMixin(PermissionRequiredMixin):
@@ -73,3 +81,11 @@ class ZonedMixin:
             return super().dispatch(request, *args, **kwargs)
         with timezone.override(viewer_zone(request.user)):
             return super().dispatch(request, *args, **kwargs)
+
+
+def zone_help(form, zone, *names):
+    """Say in which zone the form's date-times are typed."""
+    for name in names:
+        if name in form.fields:
+            form.fields[name].help_text = f"Wall-clock time in {zone.key}."
+    return form

@@ -16,7 +16,14 @@ from . import services
 from .choices import CabMeetingState
 from .forms import CabDecisionForm, CabMeetingForm, HoldForm
 from .models import CabAgendaItem, CabAttendance, CabMeeting
-from .views_base import ChangePageMixin, can, error_text, redirect_with_errors, viewer_zone
+from .views_base import (
+    ChangePageMixin,
+    can,
+    error_text,
+    redirect_with_errors,
+    viewer_zone,
+    zone_help,
+)
 
 PAGE_SIZE = 25
 
@@ -42,10 +49,10 @@ class CabPlanView(ChangePageMixin, View):
     permission = "cabmeeting.add"
 
     def render_form(self, form, status=200):
+        zone_help(form, viewer_zone(self.request.user), "starts_at", "ends_at")
         context = {
             "title": "Plan a CAB meeting",
             "form": form,
-            "zone": viewer_zone(self.request.user),
         }
         return render(self.request, "changes/cab_form.html", context, status=status)
 

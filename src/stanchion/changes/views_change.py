@@ -19,6 +19,7 @@ from stanchion.core.views import audit_url
 from .choices import (
     PLANNED_STATES,
     ApprovalState,
+    ApproverKind,
     ChangeState,
     ChangeType,
     ConflictKind,
@@ -41,6 +42,9 @@ EVENT_WORDS = {
     "assessed": "assessed the risk",
     "state": "moved the change",
     "approval": "decided an approval",
+    "approved": "completed the approvals: the change is approved",
+    "edited": "edited the change",
+    "cab": "recorded a CAB decision",
     "approvals": "asked for approval",
     "comment": "commented",
     "conflict_override": "overrode the schedule conflicts",
@@ -72,6 +76,12 @@ def event_rows(change):
         words = EVENT_WORDS.get(event.kind, event.kind.replace("_", " "))
         if event.kind == "state" and data.get("to") in ChangeState:
             words = f"moved it to {ChangeState.label(data['to'])}"
+        elif event.kind == "approval" and data.get("state") in ("approved", "rejected"):
+            kind = data.get("approver_kind", "")
+            role = ApproverKind.label(kind).lower() if kind in ApproverKind else "approver"
+            words = f"{data['state']} as {role}"
+            if data.get("on_behalf_of"):
+                words += " (standing in by delegation)"
         rows.append({"event": event, "words": words, "data": data})
     return rows
 

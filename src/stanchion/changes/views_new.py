@@ -15,7 +15,7 @@ from . import services
 from .choices import ChangeType
 from .forms import ChangeForm, RiskForm
 from .models import ChangeTemplate
-from .views_base import ChangePageMixin, version_of, viewer_zone
+from .views_base import ChangePageMixin, version_of, viewer_zone, zone_help
 from .views_change import get_change
 
 TYPE_HELP = {
@@ -61,6 +61,7 @@ class NewChangeView(ChangePageMixin, View):
         return render(self.request, "changes/change_new_choice.html", context, status=status)
 
     def render_form(self, change_type, template, form, risk_form, status=200):
+        zone_help(form, viewer_zone(self.request.user), "planned_start", "planned_end")
         context = {
             "title": f"New {ChangeType.label(change_type).lower()} change",
             "change_type": change_type,
@@ -143,6 +144,7 @@ class EditChangeView(ChangePageMixin, View):
         return change, change
 
     def render_form(self, change, form, risk_form, version, status=200, conflict=""):
+        zone_help(form, viewer_zone(self.request.user), "planned_start", "planned_end")
         context = {
             "title": f"Edit {change.number}",
             "change": change,
