@@ -8,6 +8,8 @@ database use the ``postgres`` marker or the ``on_postgres`` fixture.
 
 import itertools
 import os
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.signals import request_finished, request_started
@@ -21,6 +23,9 @@ from stanchion.accounts.roles import Role
 # guard against ORM calls from async code must not fire for the test's own
 # fixtures around it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Helpers several test folders share (e.g. schema_fuzz) are imported by name.
+sys.path.insert(0, str(Path(__file__).parent / "support"))
 
 _numbers = itertools.count(1)
 

@@ -9,31 +9,17 @@ import os
 
 import pytest
 import schemathesis
-from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schema_fuzz import APP, CHECKS
 
 from stanchion.accounts import services
 from stanchion.accounts.models import Department, Location, Team
 from stanchion.accounts.roles import Role
 from stanchion.core.services import creator
 
-APP = get_wsgi_application()
 # The schema is public (it documents, it does not reveal data) and is loaded
 # the way a client would: over HTTP, from the running app.
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", APP)
-
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
 
 
 @pytest.fixture

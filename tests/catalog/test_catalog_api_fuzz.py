@@ -9,15 +9,7 @@ an item with a form and tasks, SLA and OLA policies), with more examples.
 from datetime import date, time, timedelta
 
 import pytest
-import schemathesis
-from django.core.wsgi import get_wsgi_application
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schema_fuzz import call_and_check, endpoints_schema, fuzz_settings
 
 from stanchion.accounts import services as accounts
 from stanchion.accounts.roles import Role
@@ -25,7 +17,6 @@ from stanchion.catalog import services as catalog
 from stanchion.catalog.models import OlaPolicy, ServiceLink, SlaPolicy
 from stanchion.core.services import creator
 
-APP = get_wsgi_application()
 PREFIXES = (
     "services",
     "service-dependencies",
@@ -36,15 +27,7 @@ PREFIXES = (
     "sla-policies",
     "ola-policies",
 )
-CATALOG = rf"^/api/({'|'.join(PREFIXES)})/"
-schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", APP).include(path_regex=CATALOG)
-
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
+schema = endpoints_schema(PREFIXES)
 
 ROWS = {}  # prefix -> id of the seeded record detail operations aim at
 
@@ -116,15 +99,6 @@ def admin_token(db, make_user, in_test_transaction):
 
 
 @schema.parametrize()
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-)
+@fuzz_settings(max_examples=40)
 def test_catalog_endpoints_never_fail_and_match_the_schema(case, admin_token):
-    if "id" in (case.path_parameters or {}):
-        prefix = case.operation.path.split("/")[2]
-        case.path_parameters["id"] = ROWS[prefix]
-    response = case.call(headers={"Authorization": f"Bearer {admin_token}"})
-    case.validate_response(response, checks=CHECKS)
+    call_and_check(case, admin_token, ROWS)

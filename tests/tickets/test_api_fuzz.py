@@ -7,16 +7,8 @@ decide, a category and an attachment.
 """
 
 import pytest
-import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.wsgi import get_wsgi_application
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schema_fuzz import call_and_check, endpoints_schema, fuzz_settings
 
 from stanchion.accounts import services as accounts
 from stanchion.accounts.roles import Role
@@ -27,17 +19,8 @@ from stanchion.tickets import services
 from stanchion.tickets.models import Category
 from stanchion.tickets.services.attachments import add_attachment
 
-APP = get_wsgi_application()
 PREFIXES = ("incidents", "requests", "tasks", "approvals", "categories", "attachments")
-DESK = rf"^/api/({'|'.join(PREFIXES)})/"
-schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", APP).include(path_regex=DESK)
-
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
+schema = endpoints_schema(PREFIXES)
 
 ROWS = {}  # prefix -> id of the seeded record detail operations aim at
 
@@ -99,15 +82,6 @@ def admin_token(db, make_user, settings, tmp_path, in_test_transaction):
 
 
 @schema.parametrize()
-@settings(
-    max_examples=6,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-)
+@fuzz_settings(max_examples=6)
 def test_desk_endpoints_never_fail_and_match_the_schema(case, admin_token):
-    if "id" in (case.path_parameters or {}):
-        prefix = case.operation.path.split("/")[2]
-        case.path_parameters["id"] = ROWS[prefix]
-    response = case.call(headers={"Authorization": f"Bearer {admin_token}"})
-    case.validate_response(response, checks=CHECKS)
+    call_and_check(case, admin_token, ROWS)
