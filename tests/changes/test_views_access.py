@@ -291,3 +291,58 @@ def test_admin_lists_cost_the_same_queries_for_few_or_many_rows(
     add(2, 12)
     many = list_queries(client, reverse(name), django_assert_max_num_queries, 16)
     assert many == few
+
+
+def test_the_approvals_inbox_costs_the_same_queries_for_few_or_many_approvals(
+    org, django_assert_max_num_queries
+):
+    def raise_for_approval(first, count):
+        start = (timezone.now() + timedelta(days=10)).replace(microsecond=0)
+        for n in range(first, first + count):
+            change = services.create_change(
+                actor=org.agent,
+                change_type="normal",
+                title=f"Change {n}",
+                services=[org.wiki],
+                planned_start=start + timedelta(days=n, hours=1),
+                planned_end=start + timedelta(days=n, hours=2),
+                implementer_team=org.platform,
+                implementation_plan="Do it.",
+                backout_plan="Undo it.",
+                test_plan="Check it.",
+            )
+            services.submit(change, actor=org.agent)
+            services.request_approval(change, actor=org.agent)
+
+    client = signed_in(org.tm)
+    url = reverse("changes:approval-inbox")
+    raise_for_approval(0, 2)
+    few = list_queries(client, url, django_assert_max_num_queries, 16)
+    raise_for_approval(2, 6)
+    many = list_queries(client, url, django_assert_max_num_queries, 16)
+    assert many == few
+    assert client.get(url).content.decode().count("data-approval=") == 8
+
+
+def test_the_cab_list_costs_the_same_queries_for_few_or_many_meetings(
+    org, django_assert_max_num_queries
+):
+    now = timezone.now()
+
+    def plan(count):
+        for n in range(count):
+            services.plan_cab_meeting(
+                actor=org.cab1,
+                title=f"CAB {n}",
+                starts_at=now + timedelta(days=7 * n),
+                ends_at=now + timedelta(days=7 * n, hours=1),
+                chair=org.cab2,
+            )
+
+    client = signed_in(org.agent)
+    url = reverse("changes:cab-list")
+    plan(2)
+    few = list_queries(client, url, django_assert_max_num_queries, 14)
+    plan(10)
+    many = list_queries(client, url, django_assert_max_num_queries, 14)
+    assert many == few
