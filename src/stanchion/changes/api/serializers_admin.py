@@ -1,6 +1,7 @@
 """Change templates, maintenance windows, blackouts, approvals, delegations
 and CAB meetings in the API."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from stanchion.accounts.models import User
@@ -66,7 +67,24 @@ class ChangeTemplateSerializer(_ServicesMixin, StanchionSerializer):
         extra_kwargs = {"expected_duration_minutes": {"min_value": 1, "max_value": 7 * 24 * 60}}
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^\d{2}:\d{2}(:\d{2})?$",
+        "example": "22:00",
+        "description": "A wall-clock time in the service calendar's time zone (no offset).",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time: it has no offset of its own, it is in the time
+    zone of the service's calendar (so not an RFC 3339 "time")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
+
+
 class MaintenanceWindowSerializer(StanchionSerializer):
+    start_time = LocalTimeField()
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=6),
         min_length=1,

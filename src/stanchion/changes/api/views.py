@@ -81,12 +81,7 @@ def prefetched(queryset):
     return queryset.prefetch_related("services", "incident_links")
 
 
-@extend_schema_view(
-    create=extend_schema(
-        request=serializers.ChangeCreateSerializer, responses={201: ChangeSerializer}
-    )
-)
-class ChangeViewSet(IdempotentCreateMixin, StanchionViewSet):
+class _ChangeViewSet(StanchionViewSet):
     """Standard, normal and emergency changes."""
 
     queryset = Change.objects.all()
@@ -409,3 +404,13 @@ class ChangeViewSet(IdempotentCreateMixin, StanchionViewSet):
             "conflicts": found,
         }
         return Response(serializers.ConflictCheckSerializer(body).data)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.ChangeCreateSerializer, responses={201: ChangeSerializer}
+    )
+)
+class ChangeViewSet(IdempotentCreateMixin, _ChangeViewSet):
+    """Standard, normal and emergency changes. Raising one may be retried
+    safely with an ``Idempotency-Key`` header."""
