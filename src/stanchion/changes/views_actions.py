@@ -32,6 +32,15 @@ class ActionRefused(Exception):
         self.panel, self.form = panel, form
 
 
+def form_errors(form):
+    """Each error of the form, with its field's label."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form[name].label if name in form.fields else ""
+        parts.extend(f"{label}: {error}" if label else error for error in errors)
+    return " ".join(parts)
+
+
 def _valid(panel, form):
     if not form.is_valid():
         raise ActionRefused(panel, form)
@@ -201,7 +210,7 @@ class ChangeActionView(ChangePageMixin, View):
                 status=400,
                 open_panel=refused.panel,
                 forms=forms,
-                notice=("error", "Not saved: check the highlighted fields."),
+                notice=("error", "Not saved: " + form_errors(refused.form)),
             )
         except PermissionDenied as error:
             text = str(error) or "You may not do this."
@@ -224,11 +233,6 @@ class ChangeActionView(ChangePageMixin, View):
                 request, change, partial=True, status=status, notice=notice, **extra
             )
         level, text = notice or ("info", "")
-        for form in (extra.get("forms") or {}).values():
-            for name, errors in getattr(form, "errors", {}).items():
-                label = form[name].label if name in form.fields else ""
-                for error in errors:
-                    messages.error(request, f"{label}: {error}" if label else error)
         if text:
             {"success": messages.success, "info": messages.info}.get(level, messages.error)(
                 request, text

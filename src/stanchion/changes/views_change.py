@@ -141,7 +141,8 @@ def available_actions(change, user):
         and blocked
         and state in ("assessment", "authorisation", "scheduled"),
         "comment": can(user, "change.comment"),
-        "link": can(user, "changeincident.add"),
+        # Only a change that was implemented can have caused an incident.
+        "link": can(user, "changeincident.add") and change.actual_start is not None,
         "unlink": can(user, "changeincident.delete"),
     }
 
