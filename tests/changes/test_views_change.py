@@ -568,3 +568,28 @@ def test_the_change_page_costs_the_same_queries_for_a_short_or_long_history(
     for n in range(25):
         services.add_comment(change, actor=org.tm if n % 2 else org.agent, body=f"Note {n}")
     assert queries() == few
+
+
+def test_the_change_page_links_to_its_week_on_the_calendar(org):
+    agent = signed_in(org.agent)
+    agent.post(reverse("changes:change-new"), new_change_form(org))
+    change = Change.objects.get()
+    link = f"{reverse('changes:calendar')}?view=week&amp;date={change.planned_start:%Y-%m-%d}"
+    assert link in page(agent, change)
+    calendar = agent.get(
+        f"{reverse('changes:calendar')}?view=week&date={change.planned_start:%Y-%m-%d}"
+    )
+    assert calendar.status_code == 200
+
+
+def test_a_template_prefills_the_new_standard_change(org):
+    body = (
+        signed_in(org.agent)
+        .get(reverse("changes:change-new") + f"?template={org.template.pk}")
+        .content.decode()
+    )
+    assert 'value="Monthly Wiki patching"' in body
+    assert f'<option value="{org.wiki.pk}" selected>Wiki</option>' in body
+    assert f'<option value="{org.platform.pk}" selected>Platform</option>' in body
+    # The template's plans are copied, so the plan fields are not asked for.
+    assert 'name="implementation_plan"' not in body and 'name="risk-user_impact"' not in body
