@@ -420,7 +420,9 @@ class MaintenanceWindowForm(forms.ModelForm):
         }
         help_texts = {"start_time": "In the time zone of the service's calendar."}
         widgets = {
-            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "start_time": forms.TimeInput(
+                attrs={"placeholder": "e.g. 02:00", "inputmode": "numeric"}, format="%H:%M"
+            ),
             "valid_from": forms.DateInput(attrs={"type": "date"}),
             "valid_until": forms.DateInput(attrs={"type": "date"}),
         }
