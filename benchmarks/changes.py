@@ -13,14 +13,15 @@ BenchDatabase): a SQLite file in a new temporary directory, or with
 end. Reference data (teams, 500 services on three calendars, a dependency
 graph of about 1.5 links a service, weekly maintenance windows on 40% of the
 services, ten blackouts) is written through the ORM; the changes (a year,
-centred on today: past ones closed, coming ones scheduled or still in
+eleven months done and the coming month planned: past ones closed, coming
+ones scheduled or still in
 assessment and authorisation, a few drafts and cancellations; 1 to 3
 services each, 30 minutes to 6 hours long, 2% with stored conflicts) as bulk
 rows, so they have no audit entries.
 
 Measured in process, after warm-up: ``changes.conflicts.find_conflicts`` for
 a two-hour change on one to three random services at a random time in the
-coming six months (half of them moving an existing change, which is then
+coming month (half of them moving an existing change, which is then
 excluded), the same on the service with the most dependents, and
 ``GET /changes/calendar/`` with Django's test Client signed in as an agent:
 a month unfiltered (the heaviest: every change of the month counted into its
@@ -48,6 +49,8 @@ BAR_CONFLICT_MS = 50.0
 BAR_CALENDAR_MS = 200.0
 CHUNK = 20_000
 ZONES = ["Europe/Berlin", "America/New_York", "UTC"]
+# A year of changes: eleven months done, the coming month planned.
+PAST_DAYS, AHEAD_DAYS = 335, 30
 
 
 def seed(size, services_count, *, rng, now):
@@ -131,7 +134,9 @@ def seed(size, services_count, *, rng, now):
     rows, link_rows = [], []
     with transaction.atomic():
         for pk in range(1, size + 1):
-            start = naive_now + timedelta(minutes=rng.randrange(-183 * 24 * 60, 183 * 24 * 60))
+            start = naive_now + timedelta(
+                minutes=rng.randrange(-PAST_DAYS * 1440, AHEAD_DAYS * 1440)
+            )
             start = start.replace(minute=start.minute - start.minute % 15, second=0)
             end = start + timedelta(minutes=rng.choice([30, 60, 60, 120, 120, 240, 360]))
             draw = rng.random()
@@ -252,7 +257,7 @@ def run(args, bench):
     }
     cases = []
     for index in range(max(args.requests, 1) + 10):
-        start = now + timedelta(minutes=15 * rng.randrange(0, 4 * 24 * 182))
+        start = now + timedelta(minutes=15 * rng.randrange(0, 4 * 24 * AHEAD_DAYS))
         if index % 2 and movable:
             pk = movable[index % len(movable)]
             cases.append((planned[pk], start, pk))
@@ -274,7 +279,7 @@ def run(args, bench):
 
     client = Client()
     client.force_login(users[0])
-    month = (now + timedelta(days=20)).date().isoformat()
+    month = now.date().isoformat()
 
     def page(params):
         def get(_):
@@ -307,7 +312,7 @@ def run(args, bench):
         figures = measure(fn, args.requests)
         rows.append((name, figures, *count_queries(fn), how))
     in_month = Change.objects.filter(
-        planned_start__lt=now + timedelta(days=50), planned_end__gt=now - timedelta(days=10)
+        planned_start__lt=now + timedelta(days=37), planned_end__gt=now - timedelta(days=37)
     ).count()
     print(
         f"{'what':<24}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'cpu p95':>9}"

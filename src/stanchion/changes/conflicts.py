@@ -14,6 +14,7 @@ index), the services' windows and the overlapping blackouts.
 """
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -21,6 +22,7 @@ from django.db.models import Q
 from stanchion.catalog.models import Service, ServiceDependency
 
 from .choices import PLANNED_STATES, ConflictKind
+from .models import Blackout, Change, MaintenanceWindow
 from .windows import covers, describe, occurrences
 
 
@@ -38,7 +40,7 @@ def _ids(services):
 def dependency_graph():
     """{service id: [ids of the services that depend on it directly]}."""
     graph = defaultdict(list)
-    for service_id, depends_on_id in ServiceDependency.objects.values_list(
+    for service_id, depends_on_id in ServiceDependency.objects.order_by().values_list(
         "service_id", "depends_on_id"
     ):
         graph[depends_on_id].append(service_id)
@@ -64,6 +66,43 @@ def dependents_of(service_ids, graph=None) -> dict[int, int]:
     return reached
 
 
+# Changes starting at most this long before the checked time are found from
+# the (planned_start, planned_end) index by a bounded range; longer ones from
+# the (state, planned_start) index among planned changes only.
+LOOKBACK = timedelta(days=2)
+# Past this many changes in the checked time, one joined query is cheaper
+# than a list of ids.
+_IDS_AT_MOST = 2000
+
+
+def overlapping_ids(start, end):
+    """Ids of the changes planned to overlap [start, end) that may be in a
+    planned state, or None when there are more than a few thousand. Read
+    from indexes without joining the services (which for a platform service
+    with hundreds of dependents means most changes): the state and services
+    are then checked on these few rows only."""
+    recent = Change.objects.filter(
+        planned_start__gte=start - LOOKBACK, planned_start__lt=end, planned_end__gt=start
+    )
+    # One part a state, so that each is a range of the (state,
+    # planned_start) index rather than a walk through all history.
+    parts = [
+        Change.objects.filter(
+            state=state, planned_start__lt=start - LOOKBACK, planned_end__gt=start
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+        for state in PLANNED_STATES
+    ]
+    long_running = parts[0].union(*parts[1:], all=True)
+    ids = []
+    for queryset in (recent.order_by().values_list("pk", flat=True), long_running):
+        ids.extend(queryset[: _IDS_AT_MOST + 1])
+        if len(ids) > _IDS_AT_MOST:
+            return None
+    return ids
+
+
 def _iso(value):
     return value.isoformat() if value else None
 
@@ -73,8 +112,6 @@ def find_conflicts(*, services, start, end, exclude=None) -> list[dict]:
     ``end`` (aware datetimes); ``exclude`` is the change being planned, which
     never conflicts with itself. Returns a list of dicts (see the module
     docstring and docs/changes.md); an empty list when nothing is planned."""
-    from .models import Blackout, Change, MaintenanceWindow
-
     if start is None or end is None:
         return []
     if end <= start:
@@ -93,13 +130,12 @@ def find_conflicts(*, services, start, end, exclude=None) -> list[dict]:
     conflicts = []
 
     # Planned changes overlapping the time, on the changed or dependent services.
+    overlapping = Change.objects.filter(planned_start__lt=end, planned_end__gt=start)
+    nearby = overlapping_ids(start, end)
+    if nearby is not None:
+        overlapping = Change.objects.filter(pk__in=nearby)
     rows = (
-        Change.objects.filter(
-            services__in=[*ids, *dependents],
-            state__in=PLANNED_STATES,
-            planned_start__lt=end,
-            planned_end__gt=start,
-        )
+        overlapping.filter(services__in=[*ids, *dependents], state__in=PLANNED_STATES)
         .exclude(pk=exclude_id)
         .values_list("pk", "number", "title", "planned_start", "planned_end", "services")
         .order_by("planned_start", "pk")

@@ -9,13 +9,16 @@ come from what each change stored when it was last planned
 (changes.conflicts), read for the period's conflicting changes only.
 """
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Q
+from django.db import connection
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +29,7 @@ from django.views import View
 from stanchion.accounts.models import Team
 from stanchion.catalog.models import Service
 
-from .choices import ChangeState
+from .choices import PLANNED_STATES, ChangeState
 from .models import Blackout, Change, MaintenanceWindow
 from .views_base import ChangePageMixin, ZonedMixin, can, viewer_zone
 from .windows import occurrences
@@ -34,6 +37,7 @@ from .windows import occurrences
 # Draft changes have no agreed time yet; cancelled ones will not happen.
 CALENDAR_STATES = ("assessment", "authorisation", "scheduled", "implementing", "review", "closed")
 PER_DAY = {"month": 6, "week": 40}
+LOOKBACK = timedelta(days=7)
 
 
 def select_html(field, options, selected, empty):
@@ -124,6 +128,83 @@ def local_days(start, end, zone, first, last):
         day += timedelta(days=1)
 
 
+def _raw(queryset):
+    """Rows as the database returns them, without Django's per-value
+    conversions (on SQLite, datetimes stay text): a month holds thousands."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def day_edges(first, last, zone, sample):
+    """The UTC starts of the days first..last+1 in the form the database
+    returned ``sample`` in (aware or naive UTC datetime, or text), so that
+    rows are placed in days without converting each one."""
+    edges = [
+        datetime.combine(first + timedelta(days=n), time(), tzinfo=zone).astimezone(UTC)
+        for n in range((last - first).days + 2)
+    ]
+    if isinstance(sample, str):
+        return [connection.ops.adapt_datetimefield_value(edge) for edge in edges]
+    if isinstance(sample, datetime) and sample.tzinfo is None:
+        return [edge.replace(tzinfo=None) for edge in edges]
+    return edges
+
+
+def period_rows(user, service, team, start, end):
+    """(id, planned start, planned end) of the calendar's changes overlapping
+    [start, end), earliest first, the times as stored. Changes that started
+    more than LOOKBACK before the period are looked for among planned ones
+    only: a finished change longer than a week shows from the day it started.
+
+    Unfiltered, a month holds thousands of changes: they are read from the
+    (planned_start, planned_end) index alone, whatever their state, and the
+    few in states the calendar leaves out (drafts, cancelled) are taken away,
+    which spares a table lookup for each change."""
+    scoped = scoped_changes(user, service, team)
+    window = {
+        "planned_start__gte": start - LOOKBACK,
+        "planned_start__lt": end,
+        "planned_end__gt": start,
+    }
+    skip = set()
+    if service is None and team is None:
+        everything = Change.objects.visible_to(user)
+        recent = everything.filter(**window)
+        for state in ChangeState.values():
+            if state not in CALENDAR_STATES:
+                # From the (state, planned_start) index alone: a superset is harmless.
+                hidden = everything.filter(
+                    state=state, planned_start__gte=start - LOOKBACK, planned_start__lt=end
+                )
+                skip.update(hidden.order_by().values_list("pk", flat=True))
+    else:
+        recent = scoped.filter(**window)
+    # One part a state: each a range of the (state, planned_start) index.
+    long_running = [
+        scoped.filter(state=state, planned_start__lt=start - LOOKBACK, planned_end__gt=start)
+        for state in PLANNED_STATES
+    ]
+    if connection.vendor == "sqlite":
+        # As stored (ISO text in UTC, which sorts like the times it holds):
+        # SQLite's converter would parse thousands of datetimes in Python.
+        text = {
+            "begins": Cast("planned_start", TextField()),
+            "ends": Cast("planned_end", TextField()),
+        }
+    else:
+        text = {"begins": F("planned_start"), "ends": F("planned_end")}
+    parts = [
+        q.annotate(**text).order_by().values_list("pk", "begins", "ends") for q in long_running
+    ]
+    rows = sorted(_raw(parts[0].union(*parts[1:], all=True)), key=lambda row: (row[1], row[0]))
+    # In the (planned_start, planned_end) index's own order: no sort.
+    fields = recent.annotate(**text).values_list("pk", "begins", "ends")
+    rows.extend(_raw(fields.order_by("planned_start", "planned_end", "pk")))
+    return [row for row in rows if row[0] not in skip] if skip else rows
+
+
 def scoped_changes(user, service, team):
     changes = Change.objects.visible_to(user).filter(state__in=CALENDAR_STATES)
     if service is not None:
@@ -198,8 +279,10 @@ def conflict_marks(changes_in_period):
     (so both sides of an overlap are marked)."""
     marks = defaultdict(list)
     overridden = set()
-    rows = changes_in_period.exclude(conflicts=[]).values_list(
-        "pk", "number", "conflicts", "conflict_override_reason"
+    rows = (
+        changes_in_period.exclude(conflicts=[])
+        .order_by()
+        .values_list("pk", "number", "conflicts", "conflict_override_reason")
     )
     for pk, number, conflicts, override in rows:
         for conflict in conflicts or ():
@@ -226,21 +309,28 @@ def build_calendar(user, *, view, day, service=None, team=None, zone=None):
         days[d] = Day(day=d, in_period=in_period, today=d == today)
         d += timedelta(days=1)
 
-    in_period = scoped_changes(user, service, team).filter(
-        planned_start__lt=end, planned_end__gt=start
-    )
+    scoped = scoped_changes(user, service, team)
+    rows = period_rows(user, service, team, start, end)
+    edges = day_edges(first, last, zone, rows[0][1] if rows else None)
+    cells = list(days.values())
     per_day = PER_DAY[view]
     shown = defaultdict(list)
     total = 0
-    for pk, begins, ends in in_period.values_list("pk", "planned_start", "planned_end").order_by(
-        "planned_start", "pk"
-    ):
+    final = len(cells) - 1
+    for pk, begins, ends in rows:
         total += 1
-        for local in local_days(begins, ends, zone, first, last):
+        # Day i holds [edges[i], edges[i + 1]); compared as stored, unparsed.
+        low = bisect_right(edges, begins) - 1
+        high = bisect_left(edges, ends) - 1
+        if low == high and low >= 0 and len(shown[cells[low].day]) >= per_day:
+            cells[low].more += 1  # the common case: a busy day already full
+            continue
+        for index in range(max(low, 0), min(high, final) + 1):
+            local = cells[index].day
             if len(shown[local]) < per_day:
                 shown[local].append(pk)
             else:
-                days[local].more += 1
+                cells[index].more += 1
     wanted = {pk for pks in shown.values() for pk in pks}
     # Plain values, not model instances: a month shows a few hundred.
     details = {
@@ -256,7 +346,14 @@ def build_calendar(user, *, view, day, service=None, team=None, zone=None):
         .order_by("service__name")
     ):
         names[change_id].append(name)
-    marks, overridden = conflict_marks(in_period)
+    marks, overridden = conflict_marks(
+        scoped.filter(
+            state__in=PLANNED_STATES,
+            planned_start__gte=start - LOOKBACK,
+            planned_start__lt=end,
+            planned_end__gt=start,
+        )
+    )
     url_pattern = reverse("changes:change-detail", kwargs={"number": "CHG-0"})
     items = {
         pk: change_item(
