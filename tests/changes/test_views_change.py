@@ -593,3 +593,30 @@ def test_a_template_prefills_the_new_standard_change(org):
     assert f'<option value="{org.platform.pk}" selected>Platform</option>' in body
     # The template's plans are copied, so the plan fields are not asked for.
     assert 'name="implementation_plan"' not in body and 'name="risk-user_impact"' not in body
+
+
+def test_once_work_starts_only_the_words_and_owner_can_be_edited(org):
+    agent = signed_in(org.agent)
+    change = submitted(org, agent)
+    act(agent, change, "request-approval")
+    services.decide(ChangeApproval.objects.get(change=change), actor=org.tm, approve=True)
+    act(agent, change, "schedule")
+    act(agent, change, "start")
+    change.refresh_from_db()
+    url = reverse("changes:change-edit", args=[change.number])
+    body = agent.get(url).content.decode()
+    assert 'name="title"' in body and 'name="planned_start"' not in body
+    planned = change.planned_start
+    response = agent.post(
+        url,
+        {
+            "title": "Upgrade the wiki (in progress)",
+            "owner": str(org.tm_b.pk),
+            "planned_start": "2031-01-01T00:00",
+            "version": str(change.version),
+        },
+    )
+    assert response.status_code == 302
+    change.refresh_from_db()
+    assert change.title == "Upgrade the wiki (in progress)" and change.owner == org.tm_b
+    assert change.planned_start == planned and change.state == "implementing"

@@ -131,9 +131,16 @@ class ChangeForm(forms.Form):
 
     PLAN_FIELDS = ("implementation_plan", "backout_plan", "test_plan", "validation_checklist")
 
-    def __init__(self, *args, standard=False, **kwargs):
+    # Once work has started only the words may change (changes.services).
+    WORDS = ("title", "description", "justification", "owner")
+
+    def __init__(self, *args, standard=False, words_only=False, **kwargs):
         super().__init__(*args, **kwargs)
-        if standard:
+        if words_only:
+            for name in list(self.fields):
+                if name not in self.WORDS:
+                    del self.fields[name]
+        elif standard:
             # A standard change keeps its template's plans.
             for name in self.PLAN_FIELDS:
                 del self.fields[name]

@@ -126,7 +126,7 @@ def available_actions(change, user):
     working = can(user, "change.change")
     blocked = bool(change.conflicts) and not change.conflict_override_reason
     return {
-        "edit": working and state in ("draft", "assessment", "authorisation", "scheduled"),
+        "edit": working and change.is_open,
         "submit": working and state == ChangeState.DRAFT,
         "request_approval": working and state == ChangeState.ASSESSMENT and not standard,
         "schedule": working

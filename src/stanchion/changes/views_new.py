@@ -135,7 +135,8 @@ class EditChangeView(ChangePageMixin, View):
     assessment (its approvals are superseded), as the page warns."""
 
     permission = "change.change"
-    EDITABLE = ("draft", "assessment", "authorisation", "scheduled")
+    EDITABLE = ("draft", "assessment", "authorisation", "scheduled", "implementing", "review")
+    WORK_STATES = ("implementing", "review")
 
     def get_change(self, request, number):
         change = get_change(request, number)
@@ -170,9 +171,12 @@ class EditChangeView(ChangePageMixin, View):
         if change is None:
             return self.refuse(request, found)
         standard = change.change_type == ChangeType.STANDARD
-        form = ChangeForm(initial=ChangeForm.initial_for(change), standard=standard)
+        working = change.state in self.WORK_STATES
+        form = ChangeForm(
+            initial=ChangeForm.initial_for(change), standard=standard, words_only=working
+        )
         risk_form = None
-        if not standard:
+        if not standard and not working:
             risk_form = RiskForm(
                 initial={k: str(v) for k, v in (change.risk_answers or {}).items()}
             )
@@ -186,9 +190,10 @@ class EditChangeView(ChangePageMixin, View):
         version = version_of(request)
         initial = ChangeForm.initial_for(change)
         with timezone.override(viewer_zone(request.user)):
-            form = ChangeForm(request.POST, initial=initial, standard=standard)
+            working = change.state in self.WORK_STATES
+            form = ChangeForm(request.POST, initial=initial, standard=standard, words_only=working)
             risk_form = None
-            if not standard:
+            if not standard and not working:
                 risk_form = RiskForm(
                     request.POST,
                     initial={k: str(v) for k, v in (change.risk_answers or {}).items()},
