@@ -7,7 +7,8 @@ class ChangesConfig(AppConfig):
     verbose_name = "Change management"
 
     def ready(self):
-        from . import kpis, registration
+        from . import demo, kpis, registration
 
         registration.register()
         kpis.register()
+        demo.register()
