@@ -541,3 +541,17 @@ def test_agents_keep_templates_windows_and_blackouts_read_only(org, clients):
     error(clients.agent.post("/api/blackouts/", body, format="json"), 403)
     error(clients.tm.post("/api/change-templates/", {"name": "T"}, format="json"), 403)
     assert post(clients.cab1, "/api/blackouts/", body, status=201)["services"] == []
+
+
+def test_a_held_or_cancelled_meeting_is_not_edited(org, clients, clock):
+    meeting = post(
+        clients.cab1,
+        "/api/cab-meetings/",
+        {"title": "CAB", "starts_at": iso(NOW), "ends_at": iso(NOW + timedelta(hours=1))},
+        status=201,
+    )
+    url = f"/api/cab-meetings/{meeting['id']}/"
+    post(clients.cab1, url + "cancel/")
+    error(clients.cab1.patch(url, {"title": "Renamed", "version": 2}, format="json"), 400, "state")
+    error(clients.cab1.post(url + "hold/", {}, format="json"), 400, "state")
+    assert ok(clients.cab1.get(url))["title"] == "CAB"

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from stanchion.core.api import StanchionViewSet, crud_permissions
 from stanchion.tickets.api.base import run_versioned, with_etag
 
+from ..choices import CabMeetingState
 from ..models import CabAgendaItem, CabMeeting
 from ..services import cab as services
 from . import serializers_admin as serializers
@@ -58,6 +59,12 @@ class CabMeetingViewSet(StanchionViewSet):
             chair=data.get("chair"),
             attendees=data.get("attendees", ()),
         )
+
+    def perform_versioned_update(self, instance, data, expected_version):
+        if instance.state != CabMeetingState.PLANNED:
+            label = CabMeetingState.label(instance.state).lower()
+            raise ValidationError({"state": [f"A {label} meeting cannot be edited."]})
+        return super().perform_versioned_update(instance, data, expected_version)
 
     def show(self, meeting):
         meeting = prefetched(CabMeeting.objects.all()).get(pk=meeting.pk)
