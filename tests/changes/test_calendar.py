@@ -214,3 +214,19 @@ def test_query_count_does_not_grow_with_changes(world, django_assert_max_num_que
                 implementer_team=world.ops,
             )
     assert load() == few
+
+
+@pytest.mark.django_db
+def test_titles_and_names_are_escaped(world):
+    evil = world.change(
+        [world.mail],
+        start=utc(2026, 6, 10, 9),
+        end=utc(2026, 6, 10, 10),
+        title='<script>alert("x")</script>',
+    )
+    client = client_for(world.viewer)
+    for view in ("month", "week"):
+        html = client.get(URL, {"date": "2026-06-10", "view": view}).content.decode()
+        assert evil.number in html
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert" in html

@@ -22,7 +22,7 @@ from django.db.models.functions import Cast
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views import View
 
@@ -44,17 +44,16 @@ def select_html(field, options, selected, empty):
     """A filter's <select>, written out directly: Django's widget renders
     each of 500 services' options through a template."""
     chosen = str(selected) if selected not in (None, "") else ""
-    rendered = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((pk, mark_safe(" selected") if str(pk) == chosen else "", name) for pk, name in options),
+    rendered = "".join(
+        f'<option value="{pk}"{" selected" if str(pk) == chosen else ""}>{escape(name)}</option>'
+        for pk, name in options
     )
     return format_html(
         '<select name="{}" id="id_{}"><option value="">{}</option>{}</select>',
         field,
         field,
         empty,
-        rendered,
+        mark_safe(rendered),  # noqa: S308 - every name escaped above
     )
 
 
@@ -245,8 +244,9 @@ def _span(begins, ends, zone):
 
 
 def change_item(change, services, conflicts, overridden, zone, url_pattern):
-    """What a day cell shows of a change (a values() row), formatted here
-    rather than in the template: a month can show a few hundred of them."""
+    """What a day cell shows of a change (a values() row), written out and
+    escaped here rather than in the template: a month shows a few hundred.
+    ``url_pattern`` is a change page's URL reversed once a page."""
     number = change["number"]
     tooltip = [
         f"{number} {change['title']}",
@@ -260,15 +260,16 @@ def change_item(change, services, conflicts, overridden, zone, url_pattern):
         css += " conflict overridden" if overridden else " conflict"
     return {
         "number": number,
-        "title": change["title"],
-        "state": change["state"],
-        "state_label": ChangeState.label(change["state"]),
-        "state_colour": ChangeState.colour(change["state"]),
-        "css": css,
-        "flag": "⚠ " if conflicts else "",
-        "tooltip": " · ".join(tooltip),
-        # reverse() once a page, not for each of a few hundred changes
-        "url": url_pattern.replace("CHG-0", number),
+        "html_start": (
+            f'<li class="{css}" title="{escape(" · ".join(tooltip))}">'
+            f'<a href="{escape(url_pattern.replace("CHG-0", number))}">{"⚠ " if conflicts else ""}'
+        ),
+        "html_end": f" {escape(number)}</a>",
+        "week_extra": (
+            f" {escape(change['title'])} "
+            f'<span class="badge badge-{ChangeState.colour(change["state"])}">'
+            f"{escape(ChangeState.label(change['state']))}</span>"
+        ),
         "local_start": change["planned_start"].astimezone(zone),
     }
 
@@ -367,8 +368,13 @@ def build_calendar(user, *, view, day, service=None, team=None, zone=None):
         for pk in pks:
             item = items[pk]
             starts_here = item["local_start"].date() == local
+            at = item["local_start"].strftime("%H:%M") if starts_here else "…"
+            extra = item["week_extra"] if view == "week" else ""
+            # Written out here, escaped: a month shows a few hundred of them.
             days[local].changes.append(
-                {**item, "time": item["local_start"].strftime("%H:%M") if starts_here else "…"}
+                mark_safe(  # noqa: S308
+                    item["html_start"] + at + item["html_end"] + extra + "</li>"
+                )
             )
 
     window_count = 0
