@@ -326,6 +326,6 @@ def test_a_planned_meeting_is_cancelled_and_then_read_only(org):
     meeting.refresh_from_db()
     assert meeting.state == "cancelled"
     body = client.get(reverse("changes:cab-detail", args=[meeting.pk])).content.decode()
-    assert "Cancel meeting" not in body and "Generate the agenda" not in body
+    assert "Cancel meeting" not in body and "Build the agenda" not in body
     response = client.post(reverse("changes:cab-action", args=[meeting.pk, "hold"]), follow=True)
     assert "already cancelled" in response.content.decode()
