@@ -308,3 +308,8 @@ def test_the_api_lists_the_changes_behind_a_value(started, api_client, make_user
     # Mail: s1, s3, s4, s5 (s5 emergency); VPN: s2, s4, s6 (s6); none: s8.
     got = {v["segment_value"]: (v["numerator"], v["denominator"]) for v in values}
     assert got == {str(org.mail.pk): (1, 4), str(org.vpn.pk): (1, 3), None: (0, 1)}
+    url = f"/api/kpis/emergency_change_ratio/records/?{NOV_QUERY}&segment=service"
+    numbers = {r["number"] for r in client.get(f"{url}&value={org.vpn.pk}").json()["results"]}
+    assert numbers == {started[k].number for k in ("s2", "s4", "s6")}
+    assert client.get(f"{url}&value=none").json()["count"] == 1  # s8
+    assert client.get(f"{url}&value=mail").status_code == 400
