@@ -262,6 +262,7 @@ def seed(size, *, seed=2026, now=None, progress=print):
     clock_columns = [
         "created_at", "updated_at", "version", "ticket_id", "kind", "policy_name",
         "target_seconds", "calendar_id", "started_at", "pauses", "due_at", "warn_at", "state",
+        "ticket_kind", "service_id", "priority",  # copies of the ticket's (SlaClock.save)
     ]  # fmt: skip
     _check_columns(Ticket, ticket_columns)
     _check_columns(TimelineEvent, event_columns)
@@ -341,6 +342,7 @@ def seed(size, *, seed=2026, now=None, progress=print):
                         seconds, calendar.pk, s(created), no_pauses,
                         s(created + timedelta(seconds=seconds)),
                         s(created + timedelta(seconds=seconds * 0.75)), "running",
+                        "incident", service, priority,
                     )
                 )  # fmt: skip
         else:
