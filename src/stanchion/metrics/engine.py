@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count as CountAgg
 from django.db.models import Q, Sum
+from django.db.models import Value as Val
 from django.utils import timezone
 
 from .registry import HIGHER, SEGMENTS, Count, Mean, Share, kpis
@@ -90,14 +91,20 @@ def _segment_field(kpi, segment):
     return kpi.source.segments[segment] if kpi.source else segment
 
 
+def _count(condition=None):
+    # COUNT(1), not COUNT(id): every record counts, and SQLite need not
+    # read the id of each (a fifth of an index-only clock query's time).
+    return CountAgg(Val(1), filter=condition) if condition else CountAgg(Val(1))
+
+
 def _aggregates(kpi, period, moment):
     population = kpi.population_q(period, moment)
-    denominator = CountAgg("pk", filter=population) if population else CountAgg("pk")
+    denominator = _count(population)
     measure = kpi.measure
     if isinstance(measure, Count):
         numerator = None
     elif isinstance(measure, Share):
-        numerator = CountAgg("pk", filter=population & kpi.numerator_q(period, moment))
+        numerator = _count(population & kpi.numerator_q(period, moment))
     elif isinstance(measure, Mean):
         numerator = (
             Sum(measure.expression, filter=population) if population else Sum(measure.expression)
