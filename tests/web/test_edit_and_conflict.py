@@ -1,6 +1,8 @@
 """Creating and editing through the web saves via services, audits, and never
 overwrites someone else's newer change."""
 
+from datetime import time
+
 from django.urls import reverse
 
 from stanchion.accounts import services
@@ -160,3 +162,30 @@ def test_person_edit_rejects_management_cycle(admin_user, make_person, client_fo
     assert b"This would make a management cycle." in response.content
     boss.refresh_from_db()
     assert boss.manager_id is None
+
+
+def test_deleting_a_team_still_owning_a_service_is_refused_with_a_message(admin_user, client_for):
+    from stanchion.catalog import services as catalog_services
+
+    team = services.create_team(actor=admin_user, name="Platform", tier="l2")
+    calendar = catalog_services.create_calendar(
+        actor=admin_user,
+        name="Office hours",
+        time_zone="UTC",
+        intervals=[(day, time(9), time(17)) for day in range(5)],
+    )
+    catalog_services.create_service(
+        actor=admin_user,
+        name="Payroll",
+        tier="2",
+        owner_team=team,
+        support_team=team,
+        calendar=calendar,
+    )
+    client = client_for(admin_user)
+    url = reverse("accounts:team-delete", args=[team.pk])
+    response = client.post(url, {"version": str(team.version)}, follow=True)
+    assert response.status_code == 200
+    assert Team.objects.filter(pk=team.pk).exists()
+    # The refusal names the model that still refers to the team (services).
+    assert "Platform is still used by services; not deleted." in response.content.decode()

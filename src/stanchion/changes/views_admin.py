@@ -181,21 +181,6 @@ class TemplateDeleteView(AdminPageMixin, ObjectDeleteView):
     detail_url_name = "changes:template-detail"
     success_url_name = "changes:template-list"
 
-    def post(self, request, *args, **kwargs):
-        from django.contrib import messages
-        from django.shortcuts import redirect
-
-        obj = self.get_object()
-        used = obj.changes.count()
-        if used:
-            messages.error(
-                request,
-                f"{obj} is still used by {used} change{'' if used == 1 else 's'}; not deleted. "
-                "Make it inactive to stop offering it.",
-            )
-            return redirect(self.detail_url(obj))
-        return super().post(request, *args, **kwargs)
-
 
 # ---- Maintenance windows ---------------------------------------------------
 

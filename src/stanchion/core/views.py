@@ -366,7 +366,7 @@ class ObjectDeleteView(ModelViewMixin, View):
             messages.error(request, f"{conflict} Review it before deleting.")
             return redirect(self.detail_url(obj))
         except (ProtectedError, RestrictedError) as error:
-            names = sorted({o._meta.verbose_name_plural for o in error.protected_objects})
+            names = sorted({str(o._meta.verbose_name_plural) for o in error.protected_objects})
             messages.error(request, f"{obj} is still used by {', '.join(names)}; not deleted.")
             return redirect(self.detail_url(obj))
         messages.success(request, f"{obj} was deleted.")
