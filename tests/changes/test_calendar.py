@@ -197,7 +197,7 @@ def test_query_count_does_not_grow_with_changes(world, django_assert_max_num_que
     client = client_for(world.viewer)
 
     def load():
-        with django_assert_max_num_queries(16) as captured:
+        with django_assert_max_num_queries(19) as captured:
             response = client.get(URL, {"date": "2026-06-10", "service": world.database.pk})
         assert response.status_code == 200
         return len(captured.captured_queries)

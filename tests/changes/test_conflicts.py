@@ -198,7 +198,7 @@ def test_query_count_does_not_grow_with_history(world, django_assert_max_num_que
         world.change([world.portal], start=utc(2026, 6, 10, hour), end=utc(2026, 6, 10, hour + 3))
     world.window(world.database, [2], time(0), 600)
     world.blackout("Freeze", START, END)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         conflicts = find_conflicts(services=[world.database], start=START, end=END)
     # 11:00-13:00 meets the 10-13 and 12-15 slots on both services; the window
     # (Wednesday 00:00 Berlin for ten hours) ends at 08:00 UTC; the freeze.
