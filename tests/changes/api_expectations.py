@@ -22,9 +22,8 @@ from stanchion.accounts.roles import Role
 from stanchion.catalog import services as catalog
 from stanchion.catalog.models import BusinessCalendar
 from stanchion.changes import services as changes
-from stanchion.changes.api import records
 from stanchion.changes.models import Blackout, ChangeTemplate, MaintenanceWindow
-from stanchion.changes.services import approvals, cab, delegation, links
+from stanchion.changes.services import approvals, cab, delegation, links, records
 from stanchion.core.services import creator
 from stanchion.tickets import services as tickets
 

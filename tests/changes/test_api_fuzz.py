@@ -14,8 +14,8 @@ from stanchion.accounts.roles import Role
 from stanchion.catalog import services as catalog
 from stanchion.catalog.models import BusinessCalendar
 from stanchion.changes import services
-from stanchion.changes.api import records
 from stanchion.changes.models import Blackout, ChangeTemplate, MaintenanceWindow
+from stanchion.changes.services import records
 from stanchion.core.services import creator
 
 PREFIXES = (

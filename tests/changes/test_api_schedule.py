@@ -7,8 +7,8 @@ from datetime import UTC, datetime, time, timedelta
 
 from stanchion.catalog import services as catalog
 from stanchion.changes import services
-from stanchion.changes.api import records
 from stanchion.changes.models import Blackout, Change, MaintenanceWindow
+from stanchion.changes.services import records
 from stanchion.core.services import creator
 
 from . import api_support as support

@@ -3,28 +3,26 @@ windows and blackouts (list, detail, create, edit, delete), for the roles
 that keep them (change approvers, IT administrators); every IT role reads.
 
 Templates and blackouts carry a list of services (a many-to-many), which the
-generic field update does not write: ``save_with_services`` below saves the
-record and its services in one transaction, under the row lock and the
-version the user saw.
+generic field update does not write: ``services.records`` saves the record
+and its services in one transaction, under the row lock and the version the
+user saw, as the API does.
 """
 
 import django_filters
 from django.db.models import Count, Q
 
 from stanchion.catalog.models import Service
-from stanchion.core.services import create_record, lock, save_validated, service
 from stanchion.core.tables import Column, Table
 from stanchion.core.views import (
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
-    apply_errors,
-    conflict_rows,
 )
 
 from .forms import WEEKDAY_CHOICES, BlackoutForm, ChangeTemplateForm, MaintenanceWindowForm
 from .models import Blackout, ChangeTemplate, MaintenanceWindow
+from .services import records
 from .views_base import ChangePageMixin, ZonedMixin, viewer_zone, zone_help
 
 WEEKDAY_NAMES = dict(WEEKDAY_CHOICES)
@@ -37,72 +35,18 @@ class AdminPageMixin(ChangePageMixin):
     permission = None
 
 
-@service
-def save_with_services(model, instance, fields, services, *, actor, expected_version=None):
-    """Create (``instance`` None) or update a record and set its services."""
-    if instance is None:
-        record = create_record(model, fields)
-    else:
-        record = lock(instance, expected_version)
-        for name, value in fields.items():
-            setattr(record, name, value)
-        record = save_validated(record)
-    if services is not None:
-        record.services.set(services)
-    return record
-
-
 class ServicesEditMixin:
-    """ObjectEditView for models with a ``services`` many-to-many."""
+    """ObjectEditView for models with a ``services`` many-to-many: the record
+    and its services are written together (``services.records``)."""
 
-    def split(self, data):
-        data = dict(data)
-        return data, data.pop("services", None)
+    update_service = staticmethod(records.update_with_services)
 
     def create(self, form):
-        fields, services = self.split(form.cleaned_data)
-        return save_with_services(self.model, None, fields, services, actor=self.request.user)
-
-    def update(self, request):
-        from django.contrib import messages
-        from django.core.exceptions import ValidationError
-        from django.shortcuts import redirect
-
-        from stanchion.core.errors import ConflictError
-
-        obj = self.get_object()
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
-        form = self.get_form(request.POST, instance=obj)
-        if version is None:
-            form.add_error(None, "The form is missing the record's version; reload the page.")
-            return self.render_form(form, obj, obj.version, status=400)
-        if not form.is_valid():
-            return self.render_form(form, obj, version, status=400)
-        if not form.changed_data:
-            messages.info(request, "Nothing was changed.")
-            return redirect(self.success_url(obj))
-        fields, services = self.split({name: form.cleaned_data[name] for name in form.changed_data})
-        try:
-            saved = save_with_services(
-                self.model, obj, fields, services, actor=request.user, expected_version=version
-            )
-        except ConflictError as conflict:
-            current = conflict.instance
-            return self.render_form(
-                form,
-                current,
-                current.version,
-                conflict={"message": str(conflict), "rows": conflict_rows(form, current)},
-                status=409,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.render_form(form, obj, version, status=400)
-        messages.success(request, f"{saved} was saved.")
-        return redirect(self.success_url(saved))
+        fields = dict(form.cleaned_data)
+        linked = fields.pop("services", None) or ()
+        return records.create_with_services(
+            self.model, fields, actor=self.request.user, services=linked
+        )
 
 
 # ---- Standard change templates -------------------------------------------
@@ -244,15 +188,10 @@ class WindowDetailView(AdminPageMixin, ObjectDetailView):
         return {"days": weekday_names(obj.weekdays)}
 
 
-@service
-def create_window(*, actor, **fields):
-    return create_record(MaintenanceWindow, fields)
-
-
 class WindowEditView(AdminPageMixin, ObjectEditView):
     model = MaintenanceWindow
     form_class = MaintenanceWindowForm
-    create_service = staticmethod(create_window)
+    create_service = staticmethod(records.create_window)
     detail_url_name = "changes:window-detail"
 
 

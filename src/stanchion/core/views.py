@@ -238,6 +238,8 @@ class ObjectEditView(ModelViewMixin, View):
     form_class: type[forms.ModelForm]
     template_name = "generic/form.html"
     create_service = None  # callable(*, actor, **cleaned_data) -> instance
+    # callable(instance, changes, *, actor, expected_version) -> instance
+    update_service = staticmethod(update_fields)
     detail_url_name = ""
 
     @property
@@ -313,7 +315,7 @@ class ObjectEditView(ModelViewMixin, View):
             messages.info(request, "Nothing was changed.")
             return redirect(self.success_url(obj))
         try:
-            saved = update_fields(obj, changes, actor=request.user, expected_version=version)
+            saved = self.update_service(obj, changes, actor=request.user, expected_version=version)
         except ConflictError as conflict:
             current = conflict.instance
             # Carry the current version: saving again now is a deliberate overwrite

@@ -11,7 +11,6 @@ from rest_framework.response import Response
 
 from stanchion.core.api import StanchionViewSet, crud_permissions
 from stanchion.core.errors import ConflictError
-from stanchion.core.services import creator
 from stanchion.tickets.api.base import ReadOnlyViewSet, run_versioned, with_etag
 
 from .. import windows
@@ -22,8 +21,7 @@ from ..models import (
     ChangeTemplate,
     MaintenanceWindow,
 )
-from ..services import approvals, delegation
-from . import records
+from ..services import approvals, delegation, records
 from . import serializers_admin as serializers
 from .filtersets import (
     ApprovalDelegationFilterSet,
@@ -159,7 +157,7 @@ class MaintenanceWindowViewSet(StanchionViewSet):
     queryset = MaintenanceWindow.objects.select_related("service__calendar")
     serializer_class = serializers.MaintenanceWindowSerializer
     permissions = {**crud_permissions("maintenancewindow"), "occurrences": "maintenancewindow.view"}
-    create_service = staticmethod(creator(MaintenanceWindow))
+    create_service = staticmethod(records.create_window)
     filterset_class = MaintenanceWindowFilterSet
     ordering_fields = ["id", "name"]
 

@@ -4,7 +4,8 @@ Split by sub-domain: ``lifecycle`` (raise, edit, submit, schedule,
 implement, review, close, cancel, comment), ``assessing`` (plan checks,
 risk and conflicts), ``approvals`` (requesting and deciding approvals),
 ``delegation`` (deputies while away), ``cab`` (CAB meetings), ``links``
-(incidents caused by a change).
+(incidents caused by a change), ``records`` (templates, blackouts and
+maintenance windows).
 """
 
 from .approvals import decide, may_decide, request_approval
@@ -31,6 +32,7 @@ from .lifecycle import (
     update_validation,
 )
 from .links import link_incident, unlink_incident
+from .records import create_window, create_with_services, update_with_services
 
 __all__ = [
     "add_comment",
@@ -39,6 +41,8 @@ __all__ = [
     "cancel_cab_meeting",
     "close",
     "create_change",
+    "create_window",
+    "create_with_services",
     "decide",
     "delegate_approvals",
     "finish_implementation",
@@ -57,4 +61,5 @@ __all__ = [
     "unlink_incident",
     "update_change",
     "update_validation",
+    "update_with_services",
 ]

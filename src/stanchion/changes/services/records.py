@@ -1,12 +1,16 @@
-"""Writes of the change-management records with a list of services
-(templates, blackouts): the record and its services in one transaction,
-audited and version-checked like every other write."""
+"""Writes of the change-management records kept by change approvers:
+standard change templates and blackouts (each with a list of services) and
+maintenance windows. The API and the pages both write through these, in one
+transaction, audited and version-checked like every other write."""
 
 from stanchion.core.services import create_record, lock, save_validated, service
+
+from ..models import MaintenanceWindow
 
 
 @service
 def create_with_services(model, fields, *, actor, services=()):
+    """A template or blackout (``model``) and its services."""
     record = create_record(model, fields)
     record.services.set(services)
     return record
@@ -14,8 +18,9 @@ def create_with_services(model, fields, *, actor, services=()):
 
 @service
 def update_with_services(record, changes, *, actor, expected_version=None):
-    """Plain fields and (when given) the whole list of services. Changing
-    only the services still bumps the version, so a stale writer is refused."""
+    """Plain fields and (when ``changes`` has ``services``) the whole list of
+    services. Changing only the services still bumps the version, so a stale
+    writer is refused; changing nothing writes nothing."""
     locked = lock(record, expected_version)
     changes = dict(changes)
     services = changes.pop("services", None)
@@ -31,3 +36,9 @@ def update_with_services(record, changes, *, actor, expected_version=None):
     if services_changed:
         locked.services.set(services)
     return locked
+
+
+@service
+def create_window(*, actor, **fields):
+    """A maintenance window of one service (its fields only)."""
+    return create_record(MaintenanceWindow, fields)
