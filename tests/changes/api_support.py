@@ -5,24 +5,17 @@ person of the ``org`` fixture, and small request helpers."""
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
+from api_helpers import iso, ok, post, settable_clock
 
 from .conftest import NOW
+
+__all__ = ["clock", "clients", "error", "iso", "ok", "post"]
 
 
 @pytest.fixture
 def clock(monkeypatch):
     """clock.set(instant): every ``timezone.now()`` answers that instant."""
-
-    class Clock:
-        now = NOW
-
-        def set(self, instant):
-            self.now = instant
-
-    fixed = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: fixed.now)
-    return fixed
+    return settable_clock(monkeypatch, NOW)
 
 
 @pytest.fixture
@@ -31,15 +24,6 @@ def clients(org, api_client, clock):
     made = {name: api_client(getattr(org, name)) for name in names}
     made["requester"] = api_client(org.requester)
     return SimpleNamespace(**made)
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.content
-    return response.json()
-
-
-def post(client, url, body=None, status=200, **headers):
-    return ok(client.post(url, body or {}, format="json", **headers), status)
 
 
 def error(response, status, field=None):
@@ -54,8 +38,3 @@ def error(response, status, field=None):
         assert field in err["fields"], err
         assert all(isinstance(m, str) and m for m in err["fields"][field])
     return err
-
-
-def iso(instant):
-    """How the API writes an instant (UTC, with Z)."""
-    return instant.isoformat().replace("+00:00", "Z")

@@ -14,9 +14,8 @@ from stanchion.accounts.roles import Role
 from stanchion.catalog import services as catalog
 from stanchion.catalog.models import BusinessCalendar
 from stanchion.changes import services
-from stanchion.changes.models import Blackout, ChangeTemplate, MaintenanceWindow
+from stanchion.changes.models import Blackout, ChangeTemplate
 from stanchion.changes.services import records
-from stanchion.core.services import creator
 
 PREFIXES = (
     "changes",
@@ -61,7 +60,7 @@ def admin_token(db, make_user, in_test_transaction):
     template = records.create_with_services(
         ChangeTemplate, {"name": "Patching"}, actor=None, services=[wiki]
     )
-    window = creator(MaintenanceWindow)(
+    window = records.create_window(
         actor=None,
         service=wiki,
         name="Nights",

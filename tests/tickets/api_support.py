@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from api_helpers import iso, settable_clock
 
 from stanchion.catalog import services as catalog
 
@@ -23,16 +23,7 @@ LAPTOP_FORM = [
 @pytest.fixture
 def clock(monkeypatch):
     """clock.set(instant): every ``timezone.now()`` answers that instant."""
-
-    class Clock:
-        now = T0
-
-        def set(self, instant):
-            self.now = instant
-
-    fixed = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: fixed.now)
-    return fixed
+    return settable_clock(monkeypatch, T0)
 
 
 @pytest.fixture
@@ -70,6 +61,4 @@ def clients(desk, api_client):
     )
 
 
-def iso(instant):
-    """How the API writes an instant (UTC, with Z)."""
-    return instant.isoformat().replace("+00:00", "Z")
+__all__ = ["H", "LAPTOP_FORM", "M", "clients", "clock", "iso", "laptop"]

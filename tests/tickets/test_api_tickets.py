@@ -6,6 +6,7 @@ the L1 OLA is 15 minutes / 4 hours.
 """
 
 import pytest
+from api_helpers import ok, post
 
 from stanchion.catalog.models import SlaPolicy
 from stanchion.tickets.models import Ticket, TimelineEvent
@@ -16,15 +17,6 @@ from .conftest import T0
 
 # Fixtures shared by the API test modules.
 clock, clients, laptop = support.clock, support.clients, support.laptop
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.content
-    return response.json()
-
-
-def post(client, url, body=None, status=200, **headers):
-    return ok(client.post(url, body or {}, format="json", **headers), status)
 
 
 def incident(desk, title):

@@ -57,6 +57,20 @@ CHANGE_PERMISSIONS = {
 }
 
 
+def _step(name, body_class, work, doc, **routing):
+    """A lifecycle action: validate ``body_class``, then run
+    ``work(change, data, actor)`` under the version check (see ``_act``);
+    the answer is the change as it is now."""
+
+    def handler(self, request, pk=None):
+        return self._act(request, body_class, lambda c, d: work(c, d, request.user))
+
+    handler.__name__ = name
+    handler.__doc__ = doc
+    routed = action(detail=True, methods=["post"], **routing)(handler)
+    return extend_schema(request=body_class, responses=ChangeSerializer)(routed)
+
+
 class _InvalidTransition(TransitionError):
     def __init__(self, message):
         DjangoValidationError.__init__(self, message, code="transition")
@@ -168,103 +182,74 @@ class _ChangeViewSet(StanchionViewSet):
         body.is_valid(raise_exception=True)
         return self._versioned(request, change, dict(body.validated_data), work)
 
-    @extend_schema(request=VersionedActionSerializer, responses=ChangeSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
+    submit = _step(
+        "submit",
+        VersionedActionSerializer,
+        lambda change, data, actor: services.submit(change, actor=actor),
         """Put the draft forward: its risk is assessed and its conflicts
-        found. A standard change with no conflicts is scheduled at once."""
-        return self._act(
-            request,
-            VersionedActionSerializer,
-            lambda c, d: services.submit(c, actor=request.user),
-        )
-
-    @extend_schema(request=VersionedActionSerializer, responses=ChangeSerializer)
-    @action(detail=True, methods=["post"], url_path="request-approval")
-    def request_approval(self, request, pk=None):
+        found. A standard change with no conflicts is scheduled at once.""",
+    )
+    request_approval = _step(
+        "request_approval",
+        VersionedActionSerializer,
+        lambda change, data, actor: approval_services.request_approval(change, actor=actor),
         """Ask for the approvals its risk level's policy requires (emergency
-        changes: the emergency approvers); the approvers are notified."""
-        return self._act(
-            request,
-            VersionedActionSerializer,
-            lambda c, d: approval_services.request_approval(c, actor=request.user),
-        )
-
-    @extend_schema(request=VersionedActionSerializer, responses=ChangeSerializer)
-    @action(detail=True, methods=["post"])
-    def schedule(self, request, pk=None):
+        changes: the emergency approvers); the approvers are notified.""",
+        url_path="request-approval",
+    )
+    schedule = _step(
+        "schedule",
+        VersionedActionSerializer,
+        lambda change, data, actor: services.schedule(change, actor=actor),
         """Fix the approved plan on the calendar. Refused until every
-        approval is given and the conflicts are none or overridden."""
-        return self._act(
-            request,
-            VersionedActionSerializer,
-            lambda c, d: services.schedule(c, actor=request.user),
-        )
-
-    @extend_schema(request=VersionedActionSerializer, responses=ChangeSerializer)
-    @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
-        """Implementation starts now (the actual start)."""
-        return self._act(
-            request,
-            VersionedActionSerializer,
-            lambda c, d: services.start_implementation(c, actor=request.user),
-        )
-
-    @extend_schema(request=serializers.FinishSerializer, responses=ChangeSerializer)
-    @action(detail=True, methods=["post"])
-    def finish(self, request, pk=None):
-        """Implementation ended now with an outcome; the change goes to review."""
-        return self._act(
-            request,
-            serializers.FinishSerializer,
-            lambda c, d: services.finish_implementation(
-                c, actor=request.user, outcome=d["outcome"], notes=d["outcome_notes"]
-            ),
-        )
-
-    @extend_schema(request=serializers.ValidationChecklistSerializer, responses=ChangeSerializer)
-    @action(detail=True, methods=["post"])
-    def validation(self, request, pk=None):
-        """Tick off the post-change validation checklist (the whole list)."""
-        return self._act(
-            request,
-            serializers.ValidationChecklistSerializer,
-            lambda c, d: services.update_validation(
-                c, actor=request.user, checklist=d["validation_checklist"]
-            ),
-        )
-
-    @extend_schema(request=serializers.CloseSerializer, responses=ChangeSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
+        approval is given and the conflicts are none or overridden.""",
+    )
+    start = _step(
+        "start",
+        VersionedActionSerializer,
+        lambda change, data, actor: services.start_implementation(change, actor=actor),
+        """Implementation starts now (the actual start).""",
+    )
+    finish = _step(
+        "finish",
+        serializers.FinishSerializer,
+        lambda change, data, actor: services.finish_implementation(
+            change, actor=actor, outcome=data["outcome"], notes=data["outcome_notes"]
+        ),
+        """Implementation ended now with an outcome; the change goes to review.""",
+    )
+    validation = _step(
+        "validation",
+        serializers.ValidationChecklistSerializer,
+        lambda change, data, actor: services.update_validation(
+            change, actor=actor, checklist=data["validation_checklist"]
+        ),
+        """Tick off the post-change validation checklist (the whole list).""",
+    )
+    close = _step(
+        "close",
+        serializers.CloseSerializer,
+        lambda change, data, actor: services.close(
+            change, actor=actor, retrospective=data["retrospective"]
+        ),
         """Close the reviewed change: the checklist must be complete, and an
-        emergency change needs its retrospective."""
-        return self._act(
-            request,
-            serializers.CloseSerializer,
-            lambda c, d: services.close(c, actor=request.user, retrospective=d["retrospective"]),
-        )
-
-    @extend_schema(request=serializers.ChangeReasonSerializer, responses=ChangeSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        """Cancel a change that has not started, with the reason."""
-        return self._act(
-            request,
-            serializers.ChangeReasonSerializer,
-            lambda c, d: services.cancel(c, actor=request.user, reason=d["reason"]),
-        )
-
-    @extend_schema(request=serializers.ChangeReasonSerializer, responses=ChangeSerializer)
-    @action(detail=True, methods=["post"], url_path="override-conflicts")
-    def override_conflicts(self, request, pk=None):
-        """Let approval go ahead despite the schedule conflicts, recording why."""
-        return self._act(
-            request,
-            serializers.ChangeReasonSerializer,
-            lambda c, d: services.override_conflicts(c, actor=request.user, reason=d["reason"]),
-        )
+        emergency change needs its retrospective.""",
+    )
+    cancel = _step(
+        "cancel",
+        serializers.ChangeReasonSerializer,
+        lambda change, data, actor: services.cancel(change, actor=actor, reason=data["reason"]),
+        """Cancel a change that has not started, with the reason.""",
+    )
+    override_conflicts = _step(
+        "override_conflicts",
+        serializers.ChangeReasonSerializer,
+        lambda change, data, actor: services.override_conflicts(
+            change, actor=actor, reason=data["reason"]
+        ),
+        """Let approval go ahead despite the schedule conflicts, recording why.""",
+        url_path="override-conflicts",
+    )
 
     @extend_schema(
         request=serializers.ChangeCommentSerializer,
