@@ -7,6 +7,8 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from rest_framework.filters import OrderingFilter
 
+from stanchion.api.filters import UtcDateTimeFilter
+
 from ..choices import ApprovalState, ApproverKind, ChangeOutcome, ChangeState, ChangeType, RiskLevel
 from ..models import (
     ApprovalDelegation,
@@ -29,14 +31,14 @@ class ChangeFilterSet(django_filters.FilterSet):
     service = django_filters.NumberFilter(
         field_name="services", label="Touches this service (id)", distinct=True
     )
-    planned_from = django_filters.IsoDateTimeFilter(
+    planned_from = UtcDateTimeFilter(
         field_name="planned_end", lookup_expr="gt", label="Planned to end after"
     )
-    planned_until = django_filters.IsoDateTimeFilter(
+    planned_until = UtcDateTimeFilter(
         field_name="planned_start", lookup_expr="lt", label="Planned to start before"
     )
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
     has_conflicts = django_filters.BooleanFilter(method="with_conflicts")
     caused_incidents = django_filters.BooleanFilter(
         method="with_incidents", label="Linked as the cause of an incident"
@@ -127,7 +129,7 @@ class ChangeApprovalFilterSet(django_filters.FilterSet):
 
 
 class ApprovalDelegationFilterSet(django_filters.FilterSet):
-    active_at = django_filters.IsoDateTimeFilter(method="active", label="In force at this instant")
+    active_at = UtcDateTimeFilter(method="active", label="In force at this instant")
 
     class Meta:
         model = ApprovalDelegation
@@ -140,8 +142,8 @@ class ApprovalDelegationFilterSet(django_filters.FilterSet):
 
 
 class CabMeetingFilterSet(django_filters.FilterSet):
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = UtcDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = UtcDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = CabMeeting
@@ -167,8 +169,8 @@ class BlackoutFilterSet(django_filters.FilterSet):
     service = django_filters.NumberFilter(
         method="for_service", label="Freezes this service (its own and global blackouts)"
     )
-    active_from = django_filters.IsoDateTimeFilter(field_name="ends_at", lookup_expr="gt")
-    active_until = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    active_from = UtcDateTimeFilter(field_name="ends_at", lookup_expr="gt")
+    active_until = UtcDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Blackout

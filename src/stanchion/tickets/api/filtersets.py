@@ -7,6 +7,8 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from rest_framework.filters import OrderingFilter
 
+from stanchion.api.filters import UtcDateTimeFilter
+
 from ..choices import Channel, PendingReason, TaskState, TicketState
 from ..models import Approval, Category, Task, Ticket
 from ..priority import PRIORITIES
@@ -21,11 +23,11 @@ class TicketFilterSet(django_filters.FilterSet):
     unassigned = django_filters.BooleanFilter(
         field_name="assignee", lookup_expr="isnull", label="Without an assignee"
     )
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    resolved_after = django_filters.IsoDateTimeFilter(field_name="resolved_at", lookup_expr="gte")
-    resolved_before = django_filters.IsoDateTimeFilter(field_name="resolved_at", lookup_expr="lt")
-    sla_due_before = django_filters.IsoDateTimeFilter(field_name="sla_due_at", lookup_expr="lt")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    resolved_after = UtcDateTimeFilter(field_name="resolved_at", lookup_expr="gte")
+    resolved_before = UtcDateTimeFilter(field_name="resolved_at", lookup_expr="lt")
+    sla_due_before = UtcDateTimeFilter(field_name="sla_due_at", lookup_expr="lt")
 
     class Meta:
         model = Ticket
