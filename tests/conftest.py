@@ -36,6 +36,25 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_pg:
             item.add_marker(skip_pg)
+        _require_serialized_rollback(item)
+
+
+def _require_serialized_rollback(item):
+    """A transactional test without serialized_rollback ends by flushing the
+    tables and re-creating content types under new ids (PostgreSQL's
+    sequences keep counting; SQLite reuses the old ids, so it never shows
+    there). A later test with serialized_rollback then restores the original
+    rows and collides with the re-created ones on the unique (app, model)
+    key. Every transactional test restores what it found, so none can leave
+    that trap for the next."""
+    marker = item.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    if not marker.kwargs.get("serialized_rollback"):
+        raise pytest.UsageError(
+            f"{item.nodeid}: mark transactional tests "
+            "django_db(transaction=True, serialized_rollback=True)"
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -210,12 +210,8 @@ def test_rebuild_reproduces_the_trigger_maintained_index(tickets):
     assert after == before
 
 
-@pytest.mark.skip(
-    reason="TRUNCATE ... CASCADE inside the suite leaves the following transactional tests "
-    "failing on duplicate content types; to be isolated in its own database"
-)
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_truncating_tickets_empties_the_index(tickets):
     # Django's flush truncates tables, which fires no row trigger.
     assert search.ticket_ids("printer") == ids(tickets["title"])
