@@ -8,39 +8,28 @@ are written after the change's transaction commits; a failure is logged and
 never undoes the change.
 """
 
-import logging
-from contextlib import contextmanager
-from contextvars import ContextVar
-
-from django.conf import settings
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from stanchion.core import scheduler
-from stanchion.notifications import links, mailer
-from stanchion.notifications.models import Notification, NotificationPreference, OutboundEmail
+from stanchion.notifications.messages import Channel
+from stanchion.notifications.messages import deliver as _deliver
 
 from .choices import ApproverKind
-
-log = logging.getLogger(__name__)
 
 REQUESTED, DECIDED = "approval_requested", "approval_decided"
 # The change page, then the approvals inbox, as the change pages name them.
 CHANGE_URLS = (("changes:change-detail", "number"),)
 FALLBACK_URLS = ("changes:approval-inbox", "changes:change-list", "notifications:list")
 
-_muted = ContextVar("change_notifications_muted", default=False)
+CHANNEL = Channel("Change")
+# Notify nobody inside: for writing history (the demo's past year).
+muted = CHANNEL.muted
+_after_commit = CHANNEL.after_commit
 
 
-@contextmanager
-def muted():
-    """Notify nobody inside: for writing history (the demo's past year)."""
-    token = _muted.set(True)
-    try:
-        yield
-    finally:
-        _muted.reset(token)
+def deliver(messages, kind, path, *, now=None):
+    """In-app notifications and queued emails, per each person's preferences."""
+    return _deliver(messages, kind, path, now=now, signature="Stanchion change management")
 
 
 def change_path(change):
@@ -92,68 +81,6 @@ def _messages_for_decision(approval):
         if user is not None and user.is_active and user.pk != approval.decided_by_id:
             people[user.pk] = user
     return [(user, title, body) for user in people.values()]
-
-
-def deliver(messages, kind, path, *, now=None):
-    """In-app notifications and queued emails, per each person's preferences."""
-    now = now or timezone.now()
-    seen, notifications, emails = set(), [], []
-    preferences = {
-        p.user_id: p
-        for p in NotificationPreference.objects.filter(user__in=[m[0].pk for m in messages])
-    }
-    for user, title, body in messages:
-        if user.pk in seen:
-            continue
-        seen.add(user.pk)
-        preference = preferences.get(user.pk)
-        if preference is None or preference.in_app:
-            notifications.append(
-                Notification(
-                    user=user,
-                    kind=kind,
-                    title=title[:300],
-                    body=body[:2000],
-                    url=path,
-                    created_at=now,
-                )
-            )
-        if user.email and (preference is None or preference.wants_email(kind)):
-            text = (
-                f"Hello {user.full_name or 'there'},\n\n{title}\n\n{body}\n\n"
-                f"Open it: {links.absolute(path)}\n\n— Stanchion change management\n"
-            )
-            emails.append(
-                OutboundEmail(
-                    to=user.email,
-                    subject=" ".join(title.split())[:300],
-                    text=text,
-                    headers={"Auto-Submitted": "auto-generated"},
-                    kind=kind,
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-            )
-    with transaction.atomic():
-        Notification.objects.bulk_create(notifications)
-        queued = OutboundEmail.objects.bulk_create(emails)
-    ids = [email.pk for email in queued]
-    if ids and settings.EMAIL_DELIVERY != "worker":
-        transaction.on_commit(lambda: scheduler.submit(mailer.send_email, ids))
-    return len(notifications) + len(emails)
-
-
-def _after_commit(work):
-    if _muted.get():
-        return
-
-    def run():
-        try:
-            work()
-        except Exception:
-            log.exception("Change notification failed")
-
-    transaction.on_commit(run)
 
 
 def approvals_requested(approval_ids, *, now=None):
