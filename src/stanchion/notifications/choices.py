@@ -22,7 +22,11 @@ class NotificationKind(ChoiceSet):
         ("task_opened", "A fulfilment task is waiting for your team", "teal"),
         ("sla_warning", "An SLA is at 75%", "red"),
         ("sla_breached", "An SLA was breached", "red"),
+        # Major incidents.
+        ("major_incident", "A major incident on a service you follow was updated", "red"),
+        ("update_overdue", "A major incident you run owes its stakeholders an update", "red"),
+        ("action_overdue", "A post-incident action you own is overdue", "teal"),
     )
 
 
-REQUESTER_KINDS = ("opened", "reply", "question", "resolved", "approval_decided")
+REQUESTER_KINDS = ("opened", "reply", "question", "resolved", "approval_decided", "major_incident")
