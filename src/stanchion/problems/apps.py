@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProblemsConfig(AppConfig):
+    name = "stanchion.problems"
+    label = "problems"
+    verbose_name = "Problems"

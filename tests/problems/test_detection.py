@@ -1,0 +1,87 @@
+"""Problem candidates from the database: the window, the thresholds, linked
+incidents left out, and raising a problem from a cluster."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from stanchion.problems import detection, services
+from stanchion.problems.models import RecurrenceSettings
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def recurring(world):
+    """Three alike VPN/Network incidents in the last 10 days, one alike but
+    40 days old, one alike on Mail, one on another category, and two alike
+    Mail/Email ones."""
+    day = timedelta(days=1)
+    return {
+        "a": world.incident("VPN drops every morning", at=NOW - 9 * day),
+        "b": world.incident("VPN drops at home", at=NOW - 5 * day),
+        "c": world.incident("VPN keeps dropping, drops again", at=NOW - day),
+        "old": world.incident("VPN drops every morning", at=NOW - 40 * day),
+        "mail": world.incident("VPN drops every morning", service=world.mail, at=NOW - day),
+        "other": world.incident("VPN drops", category=world.email, at=NOW - day),
+        "m1": world.incident("Mail bounces", service=world.mail, category=world.email, at=NOW),
+        "m2": world.incident("Mail bounces", service=world.mail, category=world.email, at=NOW),
+    }
+
+
+def ids(candidate):
+    return [t.pk for t in candidate.incidents]
+
+
+def test_candidates_follow_the_settings(world, recurring):
+    r = recurring
+    settings = RecurrenceSettings(window_days=30, min_cluster_size=3, similarity_threshold=0.3)
+    (candidate,) = detection.find_candidates(settings=settings, now=NOW)
+    assert candidate.service == world.vpn and candidate.category == world.network
+    assert ids(candidate) == [r["a"].pk, r["b"].pk, r["c"].pk]  # oldest first
+    assert candidate.first_at == NOW - timedelta(days=9)
+    # a {vpn, drops, every, morning}, b {vpn, drops, home}: 2/5 = 0.4;
+    # a–c {vpn, drops} of {vpn, drops, every, morning, keeps, dropping, again}: 2/7;
+    # b–c: 2/6. Mean (0.4 + 2/7 + 1/3) / 3 = 0.3397 -> 0.34.
+    assert candidate.mean_similarity == 0.34
+    # A 60-day window takes in the old incident too.
+    settings.window_days = 60
+    (candidate,) = detection.find_candidates(settings=settings, now=NOW)
+    assert ids(candidate) == [r["old"].pk, r["a"].pk, r["b"].pk, r["c"].pk]
+    # Pairs count when the minimum is 2.
+    settings.window_days, settings.min_cluster_size = 30, 2
+    found = [ids(c) for c in detection.find_candidates(settings=settings, now=NOW)]
+    assert found == [[r["a"].pk, r["b"].pk, r["c"].pk], [r["m1"].pk, r["m2"].pk]]
+    # A high threshold keeps only the identical titles.
+    settings.similarity_threshold = 0.9
+    found = [ids(c) for c in detection.find_candidates(settings=settings, now=NOW)]
+    assert found == [[r["m1"].pk, r["m2"].pk]]
+
+
+def test_linked_incidents_and_requests_are_left_out(world, recurring):
+    problem = world.problem()
+    services.link_incident(problem, recurring["b"], actor=world.agent)
+    world.request()
+    settings = RecurrenceSettings(window_days=30, min_cluster_size=3, similarity_threshold=0.3)
+    assert detection.find_candidates(settings=settings, now=NOW) == []
+
+
+def test_raising_a_problem_from_a_cluster(world, recurring):
+    services.update_recurrence_settings(
+        {"window_days": 30, "min_cluster_size": 3, "similarity_threshold": 0.3}, actor=world.admin
+    )
+    (candidate,) = detection.find_candidates(now=NOW)
+    problem = services.raise_from_cluster(ids(candidate), actor=world.agent, now=NOW)
+    assert problem.title == "VPN drops every morning"
+    assert list(problem.services.all()) == [world.vpn]
+    assert problem.category == world.network
+    linked = sorted(problem.incident_links.values_list("incident_id", flat=True))
+    assert linked == sorted(ids(candidate))
+    assert detection.find_candidates(now=NOW) == []
+    # The same cluster again (someone else raised it meanwhile) is refused.
+    with pytest.raises(ValidationError) as error:
+        services.raise_from_cluster(ids(candidate), actor=world.agent, now=NOW)
+    assert "no longer a problem candidate" in error.value.message_dict["incidents"][0]
