@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class KnowledgeConfig(AppConfig):
+    name = "stanchion.knowledge"
+    label = "knowledge"
+    verbose_name = "Knowledge"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -1,0 +1,280 @@
+"""The only code that writes knowledge records. Every function takes a
+keyword-only ``actor``, runs in one transaction, locks the article it
+changes and refuses a stale ``expected_version`` (ConflictError), so two
+people editing one article never silently overwrite each other."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from stanchion.core.services import lock, next_number, save_validated, service
+
+from .choices import TRANSITIONS, ArticleState, ArticleType, Audience
+from .models import (
+    CONTENT_FIELDS,
+    SESSION_SPAN,
+    Article,
+    ArticleFeedback,
+    ArticleReview,
+    ArticleVersion,
+    KnowledgeSession,
+    TicketArticle,
+)
+
+EDITABLE_FIELDS = (*CONTENT_FIELDS, "owner", "review_interval_days")
+
+
+def _check_choices(fields):
+    errors = {}
+    if "article_type" in fields and fields["article_type"] not in ArticleType:
+        errors["article_type"] = f"Unknown type {fields['article_type']!r}."
+    if "audience" in fields and fields["audience"] not in Audience:
+        errors["audience"] = f"Unknown audience {fields['audience']!r}."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _snapshot(article, *, actor, note=""):
+    article.current_version += 1
+    ArticleVersion.objects.create(
+        article=article,
+        number=article.current_version,
+        title=article.title,
+        body=article.body,
+        article_type=article.article_type,
+        audience=article.audience,
+        author=actor,
+        note=note[:500],
+    )
+
+
+def _record_review(article, *, actor, now, note=""):
+    next_date = timezone.localdate(now) + datetime.timedelta(days=article.review_interval_days)
+    article.last_reviewed_at = now
+    article.next_review_date = next_date
+    ArticleReview.objects.create(
+        article=article,
+        reviewed_at=now,
+        reviewed_by=actor,
+        next_review_date=next_date,
+        note=note[:500],
+    )
+
+
+@service
+def create_article(
+    *, actor, title, body, owner=None, services=(), categories=(), publish=False, now=None, **fields
+):
+    """A new article (a draft unless ``publish``), with its first version."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
+    _check_choices(fields)
+    now = now or timezone.now()
+    article = Article(title=title, body=body, owner=owner or actor, created_at=now, **fields)
+    article.number = next_number("KB")
+    article.current_version = 1
+    save_validated(article)
+    article.services.set(services)
+    article.categories.set(categories)
+    ArticleVersion.objects.create(
+        article=article,
+        number=1,
+        title=article.title,
+        body=article.body,
+        article_type=article.article_type,
+        audience=article.audience,
+        author=actor,
+        note="Created",
+    )
+    if publish:
+        return _move(article, ArticleState.PUBLISHED, actor=actor, now=now)
+    return article
+
+
+@service
+def update_article(
+    article, *, actor, expected_version, services=None, categories=None, note="", **changes
+):
+    """Change an article's fields; a change to its content (title, body,
+    type, audience) is kept as a new version."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
+    _check_choices(changes)
+    locked = lock(article, expected_version)
+    content_changed = any(
+        name in CONTENT_FIELDS and getattr(locked, name) != value for name, value in changes.items()
+    )
+    fields_changed = any(
+        getattr(locked, "owner_id" if name == "owner" else name)
+        != (getattr(value, "pk", value) if name == "owner" else value)
+        for name, value in changes.items()
+    )
+    relations_changed = False
+    if services is not None:
+        relations_changed |= {s.pk for s in locked.services.all()} != {
+            getattr(s, "pk", s) for s in services
+        }
+    if categories is not None:
+        relations_changed |= {c.pk for c in locked.categories.all()} != {
+            getattr(c, "pk", c) for c in categories
+        }
+    if not (fields_changed or relations_changed):
+        return locked
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    if content_changed:
+        _snapshot(locked, actor=actor, note=note)
+    save_validated(locked)
+    if services is not None:
+        locked.services.set(services)
+    if categories is not None:
+        locked.categories.set(categories)
+    return locked
+
+
+def _move(locked, target, *, actor, now):
+    if target not in TRANSITIONS.get(locked.state, ()):
+        raise ValidationError(
+            {
+                "state": f"A {ArticleState.label(locked.state).lower()} article cannot become "
+                f"{ArticleState.label(target).lower()}."
+            }
+        )
+    locked.state = target
+    if target == ArticleState.PUBLISHED:
+        locked.published_at = now
+        locked.retired_at = None
+        # Publishing vouches for the content as of now: it counts as a review.
+        _record_review(locked, actor=actor, now=now, note="Published")
+    else:
+        locked.retired_at = now
+    return save_validated(locked)
+
+
+@service
+def publish_article(article, *, actor, expected_version=None, now=None):
+    return _move(
+        lock(article, expected_version),
+        ArticleState.PUBLISHED,
+        actor=actor,
+        now=now or timezone.now(),
+    )
+
+
+@service
+def retire_article(article, *, actor, expected_version=None, now=None):
+    return _move(
+        lock(article, expected_version),
+        ArticleState.RETIRED,
+        actor=actor,
+        now=now or timezone.now(),
+    )
+
+
+@service
+def review_article(article, *, actor, expected_version=None, note="", now=None):
+    """ "Reviewed, still correct": the next review is due one review interval
+    from today."""
+    locked = lock(article, expected_version)
+    if locked.state != ArticleState.PUBLISHED:
+        raise ValidationError({"state": "Only a published article is reviewed; publish it first."})
+    _record_review(locked, actor=actor, now=now or timezone.now(), note=note)
+    return save_validated(locked)
+
+
+@service
+def give_feedback(article, *, actor, helpful, comment=""):
+    """Was this helpful? One answer per person per version: answering again
+    for the same version replaces the answer."""
+    if not isinstance(helpful, bool):
+        raise ValidationError({"helpful": "Answer yes or no."})
+    if len(comment or "") > 2000:
+        raise ValidationError({"comment": "Keep the comment under 2,000 characters."})
+    if article.state != ArticleState.PUBLISHED:
+        raise ValidationError({"article": "Feedback is given on published articles only."})
+    existing = (
+        ArticleFeedback.objects.select_for_update()
+        .filter(article=article, version_number=article.current_version, user=actor)
+        .first()
+    )
+    if existing is None:
+        feedback = ArticleFeedback(
+            article=article, version_number=article.current_version, user=actor
+        )
+    else:
+        feedback = existing
+    feedback.helpful = helpful
+    feedback.comment = (comment or "").strip()
+    return save_validated(feedback)
+
+
+@service
+def link_ticket(ticket, article, *, actor):
+    """Record that ``article`` was used to resolve ``ticket`` (linking twice
+    is one link)."""
+    if article.state == ArticleState.DRAFT:
+        raise ValidationError({"article": "Link a published article, not a draft."})
+    existing = TicketArticle.objects.filter(ticket=ticket, article=article).first()
+    if existing is not None:
+        return existing
+    return save_validated(TicketArticle(ticket=ticket, article=article, linked_by=actor))
+
+
+@service
+def unlink_ticket(link, *, actor):
+    locked = TicketArticle.objects.select_for_update().filter(pk=link.pk).first()
+    if locked is not None:
+        locked.delete()
+
+
+# --- portal knowledge sessions (deflection) ---------------------------------
+
+
+def _session_key(request):
+    session = getattr(request, "session", None)
+    if session is None:
+        return ""
+    if not session.session_key:
+        session.save()
+    return session.session_key or ""
+
+
+def record_portal_use(request, *, suggestion=False, now=None):
+    """An employee opened an article in the portal (``suggestion``: from a
+    suggestion as they reported a problem). Joins the knowledge session of
+    their browser session begun within ``SESSION_SPAN``, or begins one."""
+    key = _session_key(request)
+    if not key:
+        return None
+    now = now or timezone.now()
+    current = (
+        KnowledgeSession.objects.filter(session_key=key, started_at__gt=now - SESSION_SPAN)
+        .order_by("-started_at")
+        .first()
+    )
+    if current is None:
+        user = request.user if request.user.is_authenticated else None
+        current = KnowledgeSession(session_key=key, user=user, started_at=now)
+    if suggestion:
+        current.suggestion_clicks += 1
+    else:
+        current.article_views += 1
+    current.save()
+    return current
+
+
+def mark_ticket_reported(session_key, ticket, *, now=None):
+    """The browser session ``session_key`` reported ``ticket``: its open
+    knowledge sessions were not deflections."""
+    if not session_key:
+        return 0
+    now = now or timezone.now()
+    return KnowledgeSession.objects.filter(
+        session_key=session_key,
+        started_at__gt=now - SESSION_SPAN,
+        started_at__lte=now,
+        ticket_reported_at__isnull=True,
+    ).update(ticket_reported_at=now, ticket=ticket)
