@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "stanchion.notifications",
     "stanchion.metrics",
     "stanchion.changes",
+    "stanchion.majorincidents",
+    "stanchion.problems",
+    "stanchion.knowledge",
     "stanchion.api",
     "stanchion.web",
 ]

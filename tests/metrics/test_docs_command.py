@@ -77,3 +77,13 @@ def test_show_prints_values_with_their_record_counts():
 def test_show_names_the_bad_option(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("kpis", "show", *args, stdout=StringIO())
+
+
+def test_groups_follow_the_apps_in_installation_order_not_the_alphabet():
+    # The service desk (tickets) is installed before changes, so its group
+    # leads although "C" sorts before "S"; the dashboard and docs follow.
+    groups = list(kpis.groups())
+    assert groups[:2] == ["Service desk", "Change management"]
+    assert [kpi.group for kpi in kpis.all()][0] == "Service desk"
+    text = docs.docs_path().read_text()
+    assert text.index("### Service desk") < text.index("### Change management")

@@ -6,6 +6,9 @@ what the holder sees (a requester sees only their own records).
 """
 
 from stanchion.core.choices import ChoiceSet
+from stanchion.knowledge import permissions as knowledge
+from stanchion.majorincidents import permissions as majorincidents
+from stanchion.problems import permissions as problems
 
 
 class Role(ChoiceSet):
@@ -99,6 +102,14 @@ _CHANGES_MANAGE = _CHANGES_DECIDE | {
         for action in ("add", "change", "delete")
     ),
 }
+# Newer apps keep their blocks beside their models (``<app>/permissions.py``:
+# EVERYONE for every employee, READ for every IT role, WORK for IT staff,
+# MANAGE for IT administrators); they are merged here.
+_APP_BLOCKS = (majorincidents, problems, knowledge)
+_APPS_EVERYONE = set().union(*(block.EVERYONE for block in _APP_BLOCKS))
+_APPS_READ = set().union(*(block.READ for block in _APP_BLOCKS))
+_APPS_WORK = set().union(*(block.WORK for block in _APP_BLOCKS))
+_APPS_MANAGE = set().union(*(block.MANAGE for block in _APP_BLOCKS))
 _AGENT = (
     _DIRECTORY_READ
     | _CATALOG_READ
@@ -106,6 +117,7 @@ _AGENT = (
     | _TICKETS_WORK
     | _KPI_READ
     | _CHANGES_WORK
+    | _APPS_WORK
     | {"teammembership.view"}
 )
 _ADMIN_WRITE = {
@@ -127,7 +139,7 @@ _ADMIN_WRITE = {
 
 PERMISSIONS = {
     # Requesters see their own person record and manage their own tokens.
-    Role.REQUESTER: {"person.view"} | _PORTAL_READ | _OWN | _TICKETS_OWN,
+    Role.REQUESTER: {"person.view"} | _PORTAL_READ | _OWN | _TICKETS_OWN | _APPS_EVERYONE,
     Role.AGENT: _AGENT,
     Role.TEAM_MANAGER: _AGENT
     | _CHANGES_DECIDE
@@ -136,6 +148,7 @@ PERMISSIONS = {
     Role.IT_ADMIN: _AGENT
     | _ADMIN_WRITE
     | _CHANGES_MANAGE
+    | _APPS_MANAGE
     | {"user.view", "auditentry.view", "apitoken.view_all"},
     # Auditors read everything, including the audit trail, and write nothing
     # but their own API tokens.
@@ -144,6 +157,7 @@ PERMISSIONS = {
     | _TICKETS_READ
     | _KPI_READ
     | _CHANGES_READ
+    | _APPS_READ
     | _OWN
     | {"teammembership.view", "user.view", "auditentry.view", "apitoken.view_all"},
 }

@@ -8,7 +8,10 @@ from stanchion.changes.api import views as changes
 from stanchion.changes.api import views_admin as change_admin
 from stanchion.changes.api import views_cab as cab
 from stanchion.core.audit_api import AuditEntryViewSet
+from stanchion.knowledge.api import routes as knowledge
+from stanchion.majorincidents.api import routes as majorincidents
 from stanchion.metrics import api as metrics
+from stanchion.problems.api import routes as problems
 from stanchion.tickets.api import views as tickets
 from stanchion.tickets.api import views_attachments as ticket_files
 from stanchion.tickets.api import views_work as ticket_work
@@ -53,6 +56,9 @@ router.register("change-templates", change_admin.ChangeTemplateViewSet)
 router.register("maintenance-windows", change_admin.MaintenanceWindowViewSet)
 router.register("blackouts", change_admin.BlackoutViewSet)
 router.register("cab-meetings", cab.CabMeetingViewSet)
+# Newer apps list their own endpoints (each app's api/routes.py).
+for app_routes in (majorincidents, problems, knowledge):
+    app_routes.register(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

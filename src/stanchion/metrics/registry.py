@@ -142,18 +142,25 @@ class Kpi:
 class KpiRegistry:
     def __init__(self):
         self._kpis = {}
+        # Groups show in the order their apps register them, which is the
+        # order of INSTALLED_APPS: the service desk first, then changes, ...
+        self._group_rank = {}
 
     def register(self, *kpis):
         for kpi in kpis:
             if kpi.key in self._kpis and self._kpis[kpi.key] != kpi:
                 raise ValueError(f"KPI {kpi.key!r} is registered twice")
             self._kpis[kpi.key] = kpi
+            self._group_rank.setdefault(kpi.group, len(self._group_rank))
 
     def get(self, key):
         return self._kpis.get(key)
 
     def all(self):
-        return sorted(self._kpis.values(), key=lambda kpi: (kpi.group, kpi.order, kpi.name))
+        return sorted(
+            self._kpis.values(),
+            key=lambda kpi: (self._group_rank[kpi.group], kpi.order, kpi.name),
+        )
 
     def groups(self):
         grouped = {}

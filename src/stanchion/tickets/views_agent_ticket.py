@@ -18,6 +18,7 @@ from django.views import View
 from stanchion.accounts.models import TeamMembership
 from stanchion.accounts.roles import has_perm
 from stanchion.catalog.formdefs import FormDefinitionError, parse_form_definition
+from stanchion.core.registry import registry
 from stanchion.core.views import audit_url
 
 from .choices import TaskState, TicketState
@@ -185,6 +186,7 @@ def workspace_context(request, ticket, *, forms=None, open_panel="", notice=None
         "notice": notice,
         "history_url": audit_url(ticket) if has_perm(user, "auditentry.view") else "",
         "workspace_target": WORKSPACE,
+        "extra_panels": registry.ticket_panels_for(request, ticket),
     }
     if acting:
         shown = {

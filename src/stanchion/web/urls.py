@@ -27,4 +27,7 @@ urlpatterns = [
     path("", include("stanchion.metrics.urls")),
     path("", include("stanchion.metrics.review_urls")),
     path("", include("stanchion.changes.urls")),
+    path("", include("stanchion.majorincidents.urls")),
+    path("", include("stanchion.problems.urls")),
+    path("", include("stanchion.knowledge.urls")),
 ]

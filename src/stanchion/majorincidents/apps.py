@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MajorIncidentsConfig(AppConfig):
+    name = "stanchion.majorincidents"
+    label = "majorincidents"
+    verbose_name = "Major incidents"
