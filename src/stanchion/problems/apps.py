@@ -5,3 +5,8 @@ class ProblemsConfig(AppConfig):
     name = "stanchion.problems"
     label = "problems"
     verbose_name = "Problems"
+
+    def ready(self):
+        from . import registration
+
+        registration.register()
