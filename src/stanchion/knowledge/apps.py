@@ -7,6 +7,7 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Knowledge"
 
     def ready(self):
-        from . import signals
+        from . import registration, signals
 
+        registration.register()
         signals.connect()
