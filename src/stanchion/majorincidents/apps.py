@@ -5,3 +5,8 @@ class MajorIncidentsConfig(AppConfig):
     name = "stanchion.majorincidents"
     label = "majorincidents"
     verbose_name = "Major incidents"
+
+    def ready(self):
+        from . import registration
+
+        registration.register()
