@@ -7,7 +7,8 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Knowledge"
 
     def ready(self):
-        from . import registration, signals
+        from . import kpis, registration, signals
 
         registration.register()
+        kpis.register()
         signals.connect()
