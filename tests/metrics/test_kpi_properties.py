@@ -78,6 +78,14 @@ rows = st.builds(
     surveys=st.lists(surveys, max_size=1),
 )
 histories = st.lists(rows, max_size=8)
+# The KPIs the reference implements (the service desk's; change management's
+# have no changes here and must stay empty). Apps installed later test their
+# own KPIs against their own histories.
+REFERENCE_GROUPS = ("Service desk", "Change management")
+
+
+def reference_kpis():
+    return [kpi for kpi in kpis.all() if kpi.group in REFERENCE_GROUPS]
 
 
 # -- writing the rows ------------------------------------------------------
@@ -125,10 +133,10 @@ def insert(org, history, world):
 def compare(history, world, period, now):
     reference = Reference(history, world, period, now)
     for segment in SEGMENTS:
-        got = engine.compute(kpis.all(), period, segment, now=now, targets=TargetTable())
+        got = engine.compute(reference_kpis(), period, segment, now=now, targets=TargetTable())
         wanted = reference.expected(segment)
         outages = reference.availability(segment)
-        for kpi in kpis.all():
+        for kpi in reference_kpis():
             if segment is not None and segment not in kpi.segments:
                 assert kpi.key not in got
                 continue

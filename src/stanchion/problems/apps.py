@@ -7,6 +7,7 @@ class ProblemsConfig(AppConfig):
     verbose_name = "Problems"
 
     def ready(self):
-        from . import registration
+        from . import kpis, registration
 
         registration.register()
+        kpis.register()
