@@ -7,6 +7,7 @@ class MajorIncidentsConfig(AppConfig):
     verbose_name = "Major incidents"
 
     def ready(self):
-        from . import registration
+        from . import kpis, registration
 
         registration.register()
+        kpis.register()
