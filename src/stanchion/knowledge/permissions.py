@@ -6,11 +6,13 @@ articles and links the one that resolved a ticket; IT administrators
 delete."""
 
 EVERYONE = {"article.view", "articlefeedback.add"}
-READ = EVERYONE | {
+# Auditors read everything and write nothing, not even feedback.
+READ = {"article.view"} | {
     f"{model}.view"
     for model in ("articleversion", "articlereview", "articlefeedback", "ticketarticle")
 }
 WORK = READ | {
+    "articlefeedback.add",
     "article.add",
     "article.change",
     "article.review",
