@@ -7,7 +7,8 @@ class MajorIncidentsConfig(AppConfig):
     verbose_name = "Major incidents"
 
     def ready(self):
-        from . import kpis, registration
+        from . import demo, kpis, registration
 
         registration.register()
         kpis.register()
+        demo.register()
