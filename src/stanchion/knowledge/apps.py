@@ -7,8 +7,9 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Knowledge"
 
     def ready(self):
-        from . import kpis, registration, signals
+        from . import demo, kpis, registration, signals
 
         registration.register()
         kpis.register()
+        demo.register()
         signals.connect()

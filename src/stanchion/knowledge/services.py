@@ -35,9 +35,10 @@ def _check_choices(fields):
         raise ValidationError(errors)
 
 
-def _snapshot(article, *, actor, note=""):
+def _snapshot(article, *, actor, note="", now=None):
     article.current_version += 1
     ArticleVersion.objects.create(
+        created_at=now or timezone.now(),
         article=article,
         number=article.current_version,
         title=article.title,
@@ -79,6 +80,7 @@ def create_article(
     article.services.set(services)
     article.categories.set(categories)
     ArticleVersion.objects.create(
+        created_at=now,
         article=article,
         number=1,
         title=article.title,
@@ -95,7 +97,15 @@ def create_article(
 
 @service
 def update_article(
-    article, *, actor, expected_version, services=None, categories=None, note="", **changes
+    article,
+    *,
+    actor,
+    expected_version,
+    services=None,
+    categories=None,
+    note="",
+    now=None,
+    **changes,
 ):
     """Change an article's fields; a change to its content (title, body,
     type, audience) is kept as a new version."""
@@ -126,7 +136,7 @@ def update_article(
     for name, value in changes.items():
         setattr(locked, name, value)
     if content_changed:
-        _snapshot(locked, actor=actor, note=note)
+        _snapshot(locked, actor=actor, note=note, now=now)
     save_validated(locked)
     if services is not None:
         locked.services.set(services)
@@ -186,7 +196,7 @@ def review_article(article, *, actor, expected_version=None, note="", now=None):
 
 
 @service
-def give_feedback(article, *, actor, helpful, comment=""):
+def give_feedback(article, *, actor, helpful, comment="", now=None):
     """Was this helpful? One answer per person per version: answering again
     for the same version replaces the answer."""
     if not isinstance(helpful, bool):
@@ -202,7 +212,10 @@ def give_feedback(article, *, actor, helpful, comment=""):
     )
     if existing is None:
         feedback = ArticleFeedback(
-            article=article, version_number=article.current_version, user=actor
+            article=article,
+            version_number=article.current_version,
+            user=actor,
+            created_at=now or timezone.now(),
         )
     else:
         feedback = existing
@@ -212,7 +225,7 @@ def give_feedback(article, *, actor, helpful, comment=""):
 
 
 @service
-def link_ticket(ticket, article, *, actor):
+def link_ticket(ticket, article, *, actor, now=None):
     """Record that ``article`` was used to resolve ``ticket`` (linking twice
     is one link)."""
     if article.state == ArticleState.DRAFT:
@@ -220,7 +233,11 @@ def link_ticket(ticket, article, *, actor):
     existing = TicketArticle.objects.filter(ticket=ticket, article=article).first()
     if existing is not None:
         return existing
-    return save_validated(TicketArticle(ticket=ticket, article=article, linked_by=actor))
+    return save_validated(
+        TicketArticle(
+            ticket=ticket, article=article, linked_by=actor, created_at=now or timezone.now()
+        )
+    )
 
 
 @service
