@@ -7,7 +7,8 @@ class ProblemsConfig(AppConfig):
     verbose_name = "Problems"
 
     def ready(self):
-        from . import kpis, registration
+        from . import demo, kpis, registration
 
         registration.register()
         kpis.register()
+        demo.register()
