@@ -168,7 +168,9 @@ class ProblemActionView(ProblemPageMixin, View):
 
     def post(self, request, number, action):
         if action not in ACTIONS:
-            return render(request, "web/error.html", {"message": "Unknown action."}, status=404)
+            return render(
+                request, "web/error.html", {"status": 404, "message": "Unknown action."}, status=404
+            )
         permission, form_class = ACTIONS[action]
         if not has_perm(request.user, permission):
             raise PermissionDenied
