@@ -86,6 +86,14 @@ def test_problem_backlog_by_priority_and_age(world):
     assert (aged.numerator, aged.denominator) == (1, 3)
     kpi = kpis.get("problem_backlog_aged")
     assert [p.pk for p in engine.records(kpi, NOV, part="numerator", now=LATER)] == [a.pk]
+    # Ages on 1 December: a 153 days (Jul 1), the young one 11 (Nov 20), d 61
+    # (Oct 1): (153 + 11 + 61) / 3 = 75; P1 153, P2 (11 + 61) / 2 = 36.
+    age = value("problem_backlog_age")[ALL]
+    assert (age.value, age.denominator) == (pytest.approx(75.0), 3)
+    by_priority = {k: v.value for k, v in value("problem_backlog_age", "priority").items()}
+    assert by_priority == {"p1": pytest.approx(153.0), "p2": pytest.approx(36.0)}
+    kpi = kpis.get("problem_backlog_age")
+    assert engine.records(kpi, NOV, "priority", "p1", now=LATER).get() == a
 
 
 def fix(world, problem_, actual_end):

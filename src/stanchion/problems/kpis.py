@@ -60,6 +60,41 @@ def _aged(period, as_of):
     return Q(created_at__lt=as_of - timedelta(days=AGED_DAYS))
 
 
+class BacklogAge:
+    """The mean age, in days, of the problems open at the period's end (or
+    now): from each one's raising to that moment. Problems are few (a
+    backlog of hundreds), so their ages are summed here rather than in SQL,
+    where the moment differs per period."""
+
+    def compute(self, kpi, period, as_of, segment):
+        from .models import Problem
+
+        field = None if segment is None else OPEN_PROBLEMS.segments[segment]
+        rows = Problem.objects.filter(_open_at(period, as_of)).values_list(
+            field or "pk", "created_at"
+        )
+        totals, counts = defaultdict(float), defaultdict(int)
+        for key, raised in rows:
+            key = ALL if field is None else key
+            counts[key] += 1
+            totals[key] += (as_of - raised).total_seconds() / 86400
+        values = {key: Value(kpi, period, segment, key, totals[key], counts[key]) for key in counts}
+        if segment is None and ALL not in values:
+            values[ALL] = Value(kpi, period, None, ALL, 0.0, 0)
+        return values
+
+    def value(self, item):
+        return item.numerator / item.denominator if item.denominator else None
+
+    def records(self, kpi, period, as_of, segment, value):
+        from .models import Problem
+
+        rows = Problem.objects.filter(_open_at(period, as_of))
+        if segment is not None and value not in (None, ALL):
+            rows = rows.filter(segment_filter(kpi, segment, value))
+        return rows.select_related("root_cause_category", "assignment_team")
+
+
 class _FixedSource:
     """Just enough of a Source for the drill-down of incidents prevented:
     problems whose permanent fix finished in the period."""
@@ -189,6 +224,25 @@ PROBLEM_KPIS = [
         warning=50.0,
         segments=("priority", "service", "team"),
         order=21,
+    ),
+    Kpi(
+        key="problem_backlog_age",
+        name="Problem backlog age",
+        group=GROUP,
+        formula=(
+            "The average age, in days, of the problems open at the end of the period (or now): "
+            "from when each was raised to that moment."
+        ),
+        notes="Split by priority to see how long each priority's problems wait.",
+        unit="days",
+        direction=LOWER,
+        source=OPEN_PROBLEMS,
+        measure=None,
+        custom=BacklogAge(),
+        target=60.0,
+        warning=90.0,
+        segments=("priority", "service", "team"),
+        order=22,
     ),
     Kpi(
         key="incidents_prevented",
