@@ -151,3 +151,20 @@ def test_mark_ticket_reported_only_within_a_day(world):
     assert early.ticket_reported_at is None
     assert recent.ticket_reported_at == at
     assert other.ticket_reported_at is None
+
+
+def test_kpi_pages_show_the_records(client, world):
+    article = world.article(title="Fresh one", categories=[world.network], now=noon(3, 1))
+    tickets.open_incident(
+        actor=world.agent, requester=world.person, title="x", category=world.network, now=noon(3, 2)
+    )
+    KnowledgeSession.objects.create(session_key="s", started_at=noon(3, 3), article_views=2)
+    client.force_login(world.auditor)
+    query = "period=month&at=2026-03-01"
+    page = client.get(f"/kpis/knowledge_freshness/records/?{query}")
+    assert page.status_code == 200 and article.number in page.content.decode()
+    page = client.get(f"/kpis/knowledge_coverage/records/?{query}")
+    assert page.status_code == 200 and "Network" in page.content.decode()
+    page = client.get(f"/kpis/knowledge_deflection/records/?{query}")
+    assert page.status_code == 200 and "2026-03-03" in page.content.decode()
+    assert client.get(f"/kpis/knowledge_freshness/?{query}").status_code == 200
