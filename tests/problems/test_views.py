@@ -302,3 +302,17 @@ def test_the_ticket_page_offers_known_errors_with_a_link_button(world, agent):
         action(known, "link"), {"incident": other.number, "next": "https://evil.example/"}
     )
     assert response["Location"] == detail(known)
+
+
+def test_the_problem_page_costs_the_same_queries_for_1_or_6_incidents(
+    world, agent, django_assert_max_num_queries
+):
+    problem = world.problem()
+    services.link_incident(problem, world.incident("first"), actor=world.agent)
+    with django_assert_max_num_queries(40) as few:
+        agent.get(detail(problem))
+    for n in range(5):
+        services.link_incident(problem, world.incident(f"more {n}"), actor=world.agent)
+        services.add_comment(problem, actor=world.agent, body=f"Note {n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        agent.get(detail(problem))
