@@ -5,10 +5,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from stanchion.accounts.models import Team, User
+from stanchion.accounts.models import Person, Team, User
 from stanchion.accounts.roles import STAFF_ROLES, Role
 from stanchion.catalog.models import Service
-from stanchion.tickets.choices import ResolutionCode
+from stanchion.tickets.choices import Impact, ResolutionCode, Urgency
 
 from .choices import ActionState, MajorIncidentState, MajorPriority
 from .models import MajorIncident
@@ -66,6 +66,48 @@ class DeclareForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["comms_lead"].queryset = staff_users()
+
+
+class DeclareDirectForm(forms.Form):
+    """An outage seen before anyone reported it: the incident ticket is
+    opened and declared at once (its impact and urgency must make it P1 or
+    P2, which the service checks)."""
+
+    title = forms.CharField(label="Title", max_length=200)
+    service = forms.ModelChoiceField(label="Affected service", queryset=Service.objects.none())
+    impact = forms.ChoiceField(label="Impact", choices=Impact.choices(), initial="1")
+    urgency = forms.ChoiceField(label="Urgency", choices=Urgency.choices(), initial="1")
+    description = forms.CharField(
+        label="What is happening", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    comms_lead = forms.ModelChoiceField(
+        label="Communications lead", queryset=User.objects.none(), required=False
+    )
+    requester = forms.EmailField(
+        label="Reported by (email)",
+        required=False,
+        help_text="The employee the incident ticket is opened for; leave empty for yourself.",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["service"].queryset = services().exclude(status="retired")
+        self.fields["comms_lead"].queryset = staff_users()
+
+    def clean_requester(self):
+        email = self.cleaned_data.get("requester")
+        if email:
+            person = Person.objects.filter(email__iexact=email).first()
+            if person is None:
+                raise forms.ValidationError(f"Nobody in the directory has the email {email}.")
+            return person
+        person = getattr(self.user, "person", None)
+        if person is None:
+            raise forms.ValidationError(
+                "Your login has no person record: give the email of who reported it."
+            )
+        return person
 
 
 class EditForm(forms.Form):

@@ -11,6 +11,7 @@ NUMBER = r"(?P<number>[A-Za-z]{2}-\d{1,12})"
 
 urlpatterns = [
     path("major-incidents/", views.MajorIncidentListView.as_view(), name="list"),
+    path("major-incidents/new/", views.DeclareDirectView.as_view(), name="declare-direct"),
     path("major-incidents/declare/<str:number>/", views.DeclareView.as_view(), name="declare"),
     re_path(
         rf"^major-incidents/{NUMBER}/$", views.MajorIncidentDetailView.as_view(), name="detail"

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -18,6 +19,7 @@ from stanchion.tickets.models import Ticket
 
 from . import services
 from .forms import (
+    DeclareDirectForm,
     DeclareForm,
     EditForm,
     LinkForm,
@@ -74,7 +76,10 @@ class MajorIncidentListView(StaffOnlyMixin, ZonedMixin, ObjectListView):
         )
 
     def get_extra_context(self):
-        return {"now": timezone.now()}
+        return {
+            "now": timezone.now(),
+            "can_declare": has_perm(self.request.user, "majorincident.add"),
+        }
 
 
 def incident_or_404(request, number):
@@ -250,3 +255,55 @@ class DeclareView(StaffOnlyMixin, View):
             return refused(request, error, "tickets:ticket", ticket.number)
         messages.success(request, f"{mi.number} declared. You are the incident commander.")
         return redirect("majorincidents:detail", mi.number)
+
+
+class DeclareDirectView(StaffOnlyMixin, View):
+    """/major-incidents/new/: declare an outage nobody has reported yet; the
+    incident ticket is opened with it."""
+
+    permission = "majorincident.add"
+    template_name = "generic/form.html"
+
+    def get(self, request):
+        return self._page(request, DeclareDirectForm(user=request.user))
+
+    def post(self, request):
+        form = DeclareDirectForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                mi = services.declare_directly(
+                    actor=request.user,
+                    requester=data["requester"],
+                    title=data["title"],
+                    impact=data["impact"],
+                    urgency=data["urgency"],
+                    service=data["service"],
+                    description=data["description"],
+                    comms_lead=data["comms_lead"],
+                    services=[data["service"]],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"{mi.number} declared. You are the incident commander.")
+                return redirect("majorincidents:detail", mi.number)
+        return self._page(request, form, status=400)
+
+    def _page(self, request, form, status=200):
+        context = {
+            "title": "Declare a major incident",
+            "verbose_name": "major incident",
+            "form": form,
+            "cancel_url": reverse("majorincidents:list"),
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+def _add_errors(form, error):
+    """The service's refusal on the form: on the named field where the form
+    has one, above the form otherwise."""
+    named = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for name, texts in named.items():
+        for text in texts:
+            form.add_error(name if name in form.fields else None, text)
