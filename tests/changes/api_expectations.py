@@ -127,7 +127,7 @@ def _now():
 def _service(w, tier="3"):
     return catalog.create_service(
         actor=None,
-        name=f"Service {next(_n)}",
+        name=f"Changed service {next(_n)}",
         tier=tier,
         owner_team=w.managed_team,
         support_team=w.managed_team,
