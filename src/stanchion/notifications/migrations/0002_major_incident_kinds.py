@@ -4,20 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('opened', 'Your ticket was opened'), ('reply', 'IT replied on your ticket'), ('question', 'IT has a question for you'), ('resolved', 'Your ticket was resolved'), ('approval_decided', 'Your request was approved or rejected'), ('assigned', 'A ticket was assigned to you'), ('team_assigned', "A ticket is waiting in your team's queue"), ('requester_replied', 'The requester replied'), ('reopened', 'A ticket you hold was reopened'), ('approval_requested', 'Your approval is requested'), ('task_opened', 'A fulfilment task is waiting for your team'), ('sla_warning', 'An SLA is at 75%'), ('sla_breached', 'An SLA was breached'), ('major_incident', 'A major incident on a service you follow was updated'), ('update_overdue', 'A major incident you run owes its stakeholders an update'), ('action_overdue', 'A post-incident action you own is overdue')], max_length=18),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("opened", "Your ticket was opened"),
+                    ("reply", "IT replied on your ticket"),
+                    ("question", "IT has a question for you"),
+                    ("resolved", "Your ticket was resolved"),
+                    ("approval_decided", "Your request was approved or rejected"),
+                    ("assigned", "A ticket was assigned to you"),
+                    ("team_assigned", "A ticket is waiting in your team's queue"),
+                    ("requester_replied", "The requester replied"),
+                    ("reopened", "A ticket you hold was reopened"),
+                    ("approval_requested", "Your approval is requested"),
+                    ("task_opened", "A fulfilment task is waiting for your team"),
+                    ("sla_warning", "An SLA is at 75%"),
+                    ("sla_breached", "An SLA was breached"),
+                    ("major_incident", "A major incident on a service you follow was updated"),
+                    ("update_overdue", "A major incident you run owes its stakeholders an update"),
+                    ("action_overdue", "A post-incident action you own is overdue"),
+                ],
+                max_length=18,
+            ),
         ),
         migrations.AlterField(
-            model_name='outboundemail',
-            name='kind',
-            field=models.CharField(choices=[('opened', 'Your ticket was opened'), ('reply', 'IT replied on your ticket'), ('question', 'IT has a question for you'), ('resolved', 'Your ticket was resolved'), ('approval_decided', 'Your request was approved or rejected'), ('assigned', 'A ticket was assigned to you'), ('team_assigned', "A ticket is waiting in your team's queue"), ('requester_replied', 'The requester replied'), ('reopened', 'A ticket you hold was reopened'), ('approval_requested', 'Your approval is requested'), ('task_opened', 'A fulfilment task is waiting for your team'), ('sla_warning', 'An SLA is at 75%'), ('sla_breached', 'An SLA was breached'), ('major_incident', 'A major incident on a service you follow was updated'), ('update_overdue', 'A major incident you run owes its stakeholders an update'), ('action_overdue', 'A post-incident action you own is overdue')], max_length=18),
+            model_name="outboundemail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("opened", "Your ticket was opened"),
+                    ("reply", "IT replied on your ticket"),
+                    ("question", "IT has a question for you"),
+                    ("resolved", "Your ticket was resolved"),
+                    ("approval_decided", "Your request was approved or rejected"),
+                    ("assigned", "A ticket was assigned to you"),
+                    ("team_assigned", "A ticket is waiting in your team's queue"),
+                    ("requester_replied", "The requester replied"),
+                    ("reopened", "A ticket you hold was reopened"),
+                    ("approval_requested", "Your approval is requested"),
+                    ("task_opened", "A fulfilment task is waiting for your team"),
+                    ("sla_warning", "An SLA is at 75%"),
+                    ("sla_breached", "An SLA was breached"),
+                    ("major_incident", "A major incident on a service you follow was updated"),
+                    ("update_overdue", "A major incident you run owes its stakeholders an update"),
+                    ("action_overdue", "A post-incident action you own is overdue"),
+                ],
+                max_length=18,
+            ),
         ),
     ]
