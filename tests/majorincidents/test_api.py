@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from stanchion.majorincidents import services
 from stanchion.majorincidents.models import MajorIncident, ServiceSubscription
+from stanchion.problems import services as problems
 from stanchion.tickets.models import Ticket
 
 
@@ -146,9 +147,16 @@ def test_review_actions_through_the_api(mi_org, agent_api):
         agent_api.post("/api/review-actions/", {**body, "change": "CHG-9"}, format="json")
     )
     body["due_date"] = (timezone.localdate() + timedelta(days=3)).isoformat()
+    assert "problem" in fields(
+        agent_api.post("/api/review-actions/", {**body, "problem": "PRB-9"}, format="json")
+    )
+    problem = problems.create_problem(actor=mi_org.agent, title="Disks fill up unnoticed")
+    body["problem"] = problem.number
     created = agent_api.post("/api/review-actions/", body, format="json")
     assert created.status_code == 201, created.content
     row = created.json()
+    assert row["problem"] == problem.number
+    assert mi.review.actions.get().problem == problem
     done = agent_api.patch(
         f"/api/review-actions/{row['id']}/",
         {"state": "done", "version": row["version"]},

@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from stanchion.majorincidents import services
-from stanchion.majorincidents.models import MajorIncident, PostIncidentReview
+from stanchion.majorincidents.models import MajorIncident, PostIncidentReview, ReviewAction
 from stanchion.notifications.models import Notification, OutboundEmail
+from stanchion.problems import services as problems
 from stanchion.tickets.models import Ticket
 
 from .conftest import NOW, minutes
@@ -310,6 +311,7 @@ def _review(mi_org):
 
 def test_review_actions(mi_org, django_capture_on_commit_callbacks):
     review = _review(mi_org)
+    problem = problems.create_problem(actor=mi_org.agent, title="Disks fill up unnoticed")
     today = date(2026, 3, 2)
     with pytest.raises(ValidationError) as error:
         services.add_action(
@@ -332,9 +334,11 @@ def test_review_actions(mi_org, django_capture_on_commit_callbacks):
         title="Alert on disk",
         owner=mi_org.comms,
         due_date=today + timedelta(days=7),
-        problem_reference="PRB-000003",
+        problem=problem,
         now=NOW,
     )
+    assert ReviewAction.objects.get(pk=action.pk).problem == problem
+    assert list(problem.review_actions.all()) == [action]
     later = NOW + timedelta(days=8)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.notify_overdue_actions(now=NOW + timedelta(days=7)) == 0  # due today

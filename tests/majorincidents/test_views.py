@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from stanchion.majorincidents import services
 from stanchion.majorincidents.models import MajorIncident, ServiceSubscription
+from stanchion.problems import services as problems
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -147,8 +148,25 @@ def test_resolve_from_the_page_then_review_and_actions(mi_org, running):
         {"title": "Alert", "owner": mi_org.comms.pk, "due_date": "2099-01-01", "change": "CHG-1"},
     )
     assert said(response) == ["Change (CHG-…): There is no change CHG-1."]
-    agent.post(add, {"title": "Alert on disk", "owner": mi_org.comms.pk, "due_date": "2099-01-01"})
+    response = agent.post(
+        add,
+        {"title": "Alert", "owner": mi_org.comms.pk, "due_date": "2099-01-01", "problem": "PRB-9"},
+    )
+    assert said(response) == ["Problem (PRB-…): There is no problem PRB-9."]
+    problem = problems.create_problem(actor=mi_org.agent, title="Disks fill up unnoticed")
+    agent.post(
+        add,
+        {
+            "title": "Alert on disk",
+            "owner": mi_org.comms.pk,
+            "due_date": "2099-01-01",
+            "problem": problem.number.lower(),
+        },
+    )
     action = running.review.actions.get()
+    assert action.problem == problem
+    problem_url = reverse("problems:problem-detail", args=[problem.number])
+    assert f'href="{problem_url}"' in agent.get(review_url).content.decode()
     agent.post(
         reverse("majorincidents:action-state", args=[running.number, action.pk]),
         {"state": "done", "version": action.version},

@@ -213,7 +213,12 @@ class ActionForm(forms.Form):
         required=False,
         help_text="Optional: the change that carries the fix out.",
     )
-    problem_reference = forms.CharField(label="Problem (PRB-…)", max_length=32, required=False)
+    problem = forms.CharField(
+        label="Problem (PRB-…)",
+        max_length=16,
+        required=False,
+        help_text="Optional: the problem that removes the cause for good.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -229,6 +234,17 @@ class ActionForm(forms.Form):
         if change is None:
             raise forms.ValidationError(f"There is no change {number}.")
         return change
+
+    def clean_problem(self):
+        from stanchion.problems.models import Problem
+
+        number = self.cleaned_data["problem"].strip().upper()
+        if not number:
+            return None
+        problem = Problem.objects.filter(number=number).first()
+        if problem is None:
+            raise forms.ValidationError(f"There is no problem {number}.")
+        return problem
 
 
 class ActionStateForm(forms.Form):

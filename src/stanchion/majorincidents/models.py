@@ -220,8 +220,14 @@ class ReviewAction(BaseModel):
     change = models.ForeignKey(
         "changes.Change", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # A problem's number (PRB-000007) until problems link here themselves.
-    problem_reference = models.CharField(max_length=32, blank=True)
+    problem = models.ForeignKey(
+        "problems.Problem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="review_actions",
+        help_text="The problem that removes the cause for good.",
+    )
     overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

@@ -36,7 +36,7 @@ class ReviewView(StaffOnlyMixin, ZonedMixin, View):
             for name in ReviewForm.base_fields
         ]
         initial = {name: value for name, _, value in fields}
-        actions = list(review.actions.select_related("owner", "change"))
+        actions = list(review.actions.select_related("owner", "change", "problem"))
         today = timezone.localdate()
         return render(
             request,

@@ -6,6 +6,7 @@ from stanchion.accounts.models import Person, Team, User
 from stanchion.catalog.models import Service
 from stanchion.changes.models import Change
 from stanchion.core.api import StanchionSerializer
+from stanchion.problems.models import Problem
 from stanchion.tickets.api.base import ActionSerializer, VersionedActionSerializer
 from stanchion.tickets.models import Ticket
 
@@ -208,6 +209,13 @@ class ReviewActionSerializer(StanchionSerializer):
         allow_null=True,
         help_text="The change that carries the fix out, by number (CHG-000045).",
     )
+    problem = serializers.SlugRelatedField(
+        slug_field="number",
+        queryset=Problem.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The problem that removes the cause for good, by number (PRB-000007).",
+    )
     state = serializers.ChoiceField(choices=ActionState.choices(), required=False)
 
     class Meta:
@@ -221,7 +229,7 @@ class ReviewActionSerializer(StanchionSerializer):
             "state",
             "done_at",
             "change",
-            "problem_reference",
+            "problem",
             "created_at",
             "updated_at",
             "version",

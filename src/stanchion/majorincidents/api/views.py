@@ -261,7 +261,7 @@ class ReviewActionViewSet(StanchionViewSet):
     """Review actions: ``state`` ``done`` closes one (its done time is
     recorded), ``open`` reopens it."""
 
-    queryset = ReviewAction.objects.select_related("change")
+    queryset = ReviewAction.objects.select_related("change", "problem")
     serializer_class = serializers.ReviewActionSerializer
     permissions = {
         "list": "reviewaction.view",

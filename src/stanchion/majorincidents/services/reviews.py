@@ -23,7 +23,7 @@ REVIEW_FIELDS = {
     "went_well",
     "was_hard",
 }
-ACTION_FIELDS = {"title", "owner", "due_date", "state", "change", "problem_reference"}
+ACTION_FIELDS = {"title", "owner", "due_date", "state", "change", "problem"}
 
 
 def _line(at, text):
@@ -107,9 +107,7 @@ def _check_action(values, *, today, creating):
 
 
 @service
-def add_action(
-    review, *, actor, title, owner, due_date, change=None, problem_reference="", now=None
-):
+def add_action(review, *, actor, title, owner, due_date, change=None, problem=None, now=None):
     now = now or timezone.now()
     values = {"title": title, "owner": owner, "due_date": due_date}
     _check_action(values, today=timezone.localdate(now), creating=True)
@@ -121,7 +119,7 @@ def add_action(
             "owner": owner,
             "due_date": due_date,
             "change": change,
-            "problem_reference": (problem_reference or "").strip(),
+            "problem": problem,
             "created_at": now,
         },
     )
