@@ -44,8 +44,8 @@ def test_recurring_incident_rate(world):
     old = w.incident("old", at=utc(2026, 10, 10))
     i1 = w.incident("i1", at=utc(2026, 11, 5))  # p1 had `old` in October: recurring
     i2 = w.incident("i2", at=utc(2026, 11, 6))  # p2 shares p1's root cause: recurring
-    i3 = w.incident("i3", at=utc(2026, 11, 7))  # p3: both its incidents are November's
-    i4 = w.incident("i4", at=utc(2026, 11, 8))
+    i3 = w.incident("i3", at=utc(2026, 11, 7))  # p3's first: not recurring
+    i4 = w.incident("i4", at=utc(2026, 11, 8))  # p3 had i3 the day before: recurring
     i5 = w.incident("i5", at=utc(2026, 11, 9))  # p4 has no root cause and no history
     w.incident("i6", at=utc(2026, 11, 10))  # linked to nothing
     dec = w.incident("dec", at=utc(2026, 12, 1))  # December's
@@ -55,12 +55,12 @@ def test_recurring_incident_rate(world):
     link(p3, i3, i4)
     link(p4, i5)
     got = value("recurring_incident_rate")[ALL]
-    # Six November incidents (i1..i6); i1 and i2 recur: 2 / 6.
-    assert (got.numerator, got.denominator) == (2, 6)
-    assert got.value == pytest.approx(100 * 2 / 6)
+    # Six November incidents (i1..i6); i1, i2 and i4 recur: 3 / 6.
+    assert (got.numerator, got.denominator) == (3, 6)
+    assert got.value == pytest.approx(100 * 3 / 6)
     kpi = kpis.get("recurring_incident_rate")
     recurring = engine.records(kpi, NOV, part="numerator", now=LATER)
-    assert sorted(t.title for t in recurring) == ["i1", "i2"]
+    assert sorted(t.title for t in recurring) == ["i1", "i2", "i4"]
 
 
 def test_problem_backlog_by_priority_and_age(world):

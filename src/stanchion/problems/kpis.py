@@ -1,7 +1,7 @@
 """Problem management's KPIs, registered with the KPI engine (stanchion.metrics).
 
 - Recurring incident rate: of the incidents opened in the period, the share
-  whose cause was already seen before the period began (see the formula).
+  whose cause had already been seen in an earlier incident (see the formula).
   Target from the Systems Engineering Manager's KPI table: under 10-15%
   recurring within a quarter.
 - Problem backlog: problems open at the period's end (or now), split by
@@ -43,12 +43,16 @@ OPEN_PROBLEMS = Source(
 
 
 def recurring(period, as_of):
-    """Linked to a problem that already had an incident opened before the
-    period began, or whose root-cause category another problem's earlier
-    incident shares. EXISTS, not joins: one incident counts once."""
+    """Linked to a problem that already had an incident opened before this
+    one, or whose root-cause category a problem with an earlier incident
+    shares. Earlier than the incident, not than the period: the second
+    outage of a new cause in one quarter is a recurrence, and the rate over
+    a year means the same as over a quarter. EXISTS, not joins: one incident
+    counts once."""
     from .models import ProblemIncident
 
-    earlier = ProblemIncident.objects.filter(incident__created_at__lt=period.start).filter(
+    before_this = OuterRef(OuterRef("created_at"))
+    earlier = ProblemIncident.objects.filter(incident__created_at__lt=before_this).filter(
         Q(problem=OuterRef("problem"))
         | Q(problem__root_cause_category=OuterRef("problem__root_cause_category"))
     )
@@ -168,8 +172,8 @@ PROBLEM_KPIS = [
         group=GROUP,
         formula=(
             "Of the incidents opened in the period, the share linked to a problem whose cause "
-            "was already seen before the period began: the same problem has another incident "
-            "opened before the period's start, or a problem with the same root-cause category "
+            "had already been seen: the same problem has another incident opened before this "
+            "one (in or before the period), or a problem with the same root-cause category "
             "has one."
         ),
         notes=(
