@@ -102,6 +102,9 @@ def test_linking_incidents_refuses_bad_links(world, agent_api):
     for bad, message in (
         ("INC-999999", "There is no incident INC-999999."),
         ("999999", "There is no incident with id 999999."),
+        # "²".isdigit() is true but int("²") raises: it was a 500.
+        ("²", "There is no incident ²."),
+        ("99999999999999999999", "There is no incident with id 99999999999999999999."),
     ):
         response = link(bad)
         assert response.status_code == 400
@@ -136,3 +139,51 @@ def test_root_cause_categories_refuse_duplicates(world, api_client):
     services.create_problem(actor=None, title="Full disk", root_cause_category=world.capacity)
     response = admin.delete(f"/api/root-cause-categories/{world.capacity.pk}/")
     assert response.status_code == 409  # still used by a problem
+
+
+def test_auditors_cannot_be_assigned_problems(world, agent_api):
+    problem = world.problem()
+    response = agent_api.patch(
+        f"/api/problems/{problem.pk}/",
+        {"assignee": world.auditor.pk, "version": problem.version},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "assignee" in fields_of(response)
+    response = agent_api.post(
+        "/api/problems/", {"title": "VPN", "assignee": world.auditor.pk}, format="json"
+    )
+    assert response.status_code == 400 and "assignee" in fields_of(response)
+    response = agent_api.patch(
+        f"/api/problems/{problem.pk}/",
+        {"assignee": world.agent.pk, "version": problem.version},
+        format="json",
+    )
+    assert response.status_code == 200 and response.json()["assignee"] == world.agent.pk
+
+
+def test_the_problem_list_costs_the_same_queries_with_2_or_8_fix_changes(
+    world, agent_api, django_assert_max_num_queries
+):
+    from stanchion.changes.models import Change
+
+    def with_fixes(count):
+        for n in range(count):
+            change = Change.objects.create(
+                number=f"CHG-Q{Change.objects.count() + 1:06d}",
+                title="Fix",
+                requested_by=world.admin,
+                state="scheduled",
+            )
+            services.update_problem(
+                world.problem(f"Problem {n}"), {"fix_change": change}, actor=None
+            )
+
+    with_fixes(2)
+    with django_assert_max_num_queries(20) as few:
+        body = agent_api.get("/api/problems/").json()
+    assert sorted(r["fix_change"] for r in body["results"]) == ["CHG-Q000001", "CHG-Q000002"]
+    with_fixes(6)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = agent_api.get("/api/problems/").json()
+    assert len([r for r in body["results"] if r["fix_change"]]) == 8

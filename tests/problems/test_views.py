@@ -5,6 +5,7 @@ candidates, the thresholds, the taxonomy, and the card on the ticket page."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -316,3 +317,35 @@ def test_the_problem_page_costs_the_same_queries_for_1_or_6_incidents(
         services.add_comment(problem, actor=world.agent, body=f"Note {n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         agent.get(detail(problem))
+
+
+@pytest.mark.parametrize("raw", ["²", "١", "99999999999999999999999", "-1"])
+def test_unlinking_with_a_link_that_is_not_an_id_names_the_field(world, agent, raw):
+    # "²".isdigit() is true but int("²") raises: it was a 500.
+    problem = world.problem()
+    services.link_incident(problem, world.incident(), actor=world.agent)
+    response = agent.post(action(problem, "unlink"), {"link": raw}, follow=True)
+    assert response.status_code == 200
+    assert "Link: That incident is not linked to this problem." in messages_of(response)
+    assert ProblemIncident.objects.count() == 1
+
+
+def test_auditors_are_not_offered_nor_accepted_as_assignees(world, agent):
+    problem = world.problem()
+    form = agent.get(reverse("problems:problem-edit", args=[problem.number])).context["form"]
+    offered = set(form.fields["assignee"].queryset)
+    assert world.agent in offered and world.admin in offered
+    assert world.auditor not in offered
+    response = agent.post(
+        reverse("problems:problem-new"),
+        {"title": "VPN", "priority": "p3", "assignee": world.auditor.pk},
+    )
+    assert response.status_code == 400
+    assert "assignee" in response.context["form"].errors
+    with pytest.raises(ValidationError) as error:
+        services.update_problem(problem, {"assignee": world.auditor}, actor=world.agent)
+    assert "assignee" in error.value.message_dict
+    assert (
+        services.update_problem(problem, {"assignee": world.admin}, actor=world.agent).assignee
+        == world.admin
+    )

@@ -5,13 +5,13 @@ from django import forms
 from django.db.models import Q
 
 from stanchion.accounts.models import Team, User
-from stanchion.accounts.roles import STAFF_ROLES
 from stanchion.catalog.models import Service
 from stanchion.changes.models import Change
 from stanchion.tickets.models import Category
 
 from .choices import ProblemPriority, ProblemState
 from .models import Problem, RecurrenceSettings, RootCauseCategory
+from .services import WORKING_ROLES
 
 
 def search_problems(queryset, value):
@@ -120,7 +120,7 @@ class ProblemForm(forms.ModelForm):
             Q(is_active=True) | Q(pk=self.instance.assignment_team_id)
         )
         self.fields["assignee"].queryset = User.objects.filter(
-            Q(is_active=True, role__in=STAFF_ROLES) | Q(pk=self.instance.assignee_id)
+            Q(is_active=True, role__in=WORKING_ROLES) | Q(pk=self.instance.assignee_id)
         )
         if self.instance.fix_change_id:
             self.initial["fix_change"] = self.instance.fix_change.number

@@ -9,7 +9,7 @@ audited and leaves an event on the problem's timeline.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from stanchion.accounts.roles import has_perm, is_staff_role
+from stanchion.accounts.roles import STAFF_ROLES, Role, has_perm
 from stanchion.core.services import create_record, lock, next_number, save_validated, service
 
 from .choices import ProblemPriority, ProblemState
@@ -30,6 +30,8 @@ FIELDS = {
     "assignment_team",
     "assignee",
 }
+# Who may be assigned a problem: IT staff who work, not auditors (they read).
+WORKING_ROLES = frozenset(STAFF_ROLES - {Role.AUDITOR})
 LIMITS = {"description": 20000, "workaround": 20000, "root_cause_analysis": 50000}
 
 
@@ -89,7 +91,7 @@ def _clean(fields, *, current=None):
     if team is not None and not team.is_active:
         raise ValidationError({"assignment_team": f"{team} is no longer active."})
     assignee = fields.get("assignee")
-    if assignee is not None and not (assignee.is_active and is_staff_role(assignee)):
+    if assignee is not None and not (assignee.is_active and assignee.role in WORKING_ROLES):
         raise ValidationError({"assignee": f"{assignee} cannot work problems."})
     if "services" in fields:
         fields["services"] = list(fields["services"] or [])

@@ -211,7 +211,8 @@ class ProblemActionView(ProblemPageMixin, View):
         if action == "unlink":
             raw = request.POST.get("link", "").strip()
             link = None
-            if raw.isdigit():
+            # "²".isdigit() is true but int() refuses it; 18 digits fit a bigint.
+            if raw.isascii() and raw.isdigit() and len(raw) <= 18:
                 link = ProblemIncident.objects.filter(problem=problem, pk=int(raw)).first()
             if link is None:
                 raise ValidationError({"link": "That incident is not linked to this problem."})

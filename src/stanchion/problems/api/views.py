@@ -47,7 +47,7 @@ def _with_links(queryset):
                 "id", "problem_id", "incident__number"
             ),
         ),
-    )
+    ).select_related("fix_change")
 
 
 class ProblemViewSet(StanchionViewSet):
@@ -141,7 +141,13 @@ class ProblemIncidentViewSet(StanchionViewSet):
     def perform_create(self, serializer):
         data = serializer.validated_data
         incident = data["incident"].strip()
-        if incident.isdigit():
+        # "²".isdigit() is true but int() refuses it: only ASCII digits are an
+        # id (18 fit a bigint); anything else is looked up as a number.
+        if incident.isascii() and incident.isdigit():
+            if len(incident) > 18:
+                raise DjangoValidationError(
+                    {"incident": f"There is no incident with id {incident}."}
+                )
             from stanchion.tickets.models import Ticket
 
             found = Ticket.objects.filter(pk=int(incident)).first()
