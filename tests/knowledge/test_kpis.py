@@ -69,6 +69,33 @@ def test_freshness(world):
     assert a1.pk  # (kept for readability above)
 
 
+def test_freshness_follows_a_shorter_interval(world):
+    def published(title, on, interval):
+        return world.article(title=title, now=on, review_interval_days=interval)
+
+    def shorten(article, days):
+        article.refresh_from_db()
+        return kb.update_article(
+            article, actor=world.agent, expected_version=article.version, review_interval_days=days
+        )
+
+    # Published 10 Jan for 180 days (due 9 July), cut to 30 on the way:
+    # due 9 Feb: stale.
+    b1 = published("b1", noon(1, 10), 180)
+    shorten(b1, 30)
+    # Published 10 Jan (due 9 July), reviewed 1 Feb (due 31 July), cut to
+    # 30 days: its latest review now says 3 March: stale. (The publication's
+    # 9 July no longer vouches for it.)
+    b2 = published("b2", noon(1, 10), 180)
+    kb.review_article(b2, actor=world.agent, now=noon(2, 1))
+    shorten(b2, 30)
+    # 30 days, reviewed 15 March: due 14 April: fresh.
+    b3 = published("b3", noon(1, 10), 30)
+    kb.review_article(b3, actor=world.agent, now=noon(3, 15))
+    # Fresh: b3 only; 1 of 3.
+    check("knowledge_freshness", 1, 3, 100 / 3)
+
+
 def test_coverage(world):
     def incidents(category, count, on):
         for _ in range(count):

@@ -13,7 +13,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db.models import Count as CountAgg
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from stanchion.metrics.registry import HIGHER, Kpi, Share, Source, kpis
 
@@ -36,16 +36,21 @@ def _last_day(moment):
 
 
 def reviewed_in_time(period, moment):
-    """A review (publishing counts as one) at or before the moment whose
-    next review date is after the period's last day."""
+    """The latest review (publishing counts as one) at or before the moment
+    set the next review date after the period's last day. Only the latest
+    counts: an older review made under a longer interval no longer vouches
+    for the article."""
     from .models import ArticleReview
 
+    latest = (
+        ArticleReview.objects.filter(article=OuterRef(OuterRef("pk")), reviewed_at__lte=moment)
+        .order_by("-reviewed_at", "-id")
+        .values("pk")[:1]
+    )
     return Q(
         Exists(
             ArticleReview.objects.filter(
-                article=OuterRef("pk"),
-                reviewed_at__lte=moment,
-                next_review_date__gt=_last_day(moment),
+                pk=Subquery(latest), next_review_date__gt=_last_day(moment)
             )
         )
     )

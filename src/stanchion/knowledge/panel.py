@@ -3,7 +3,10 @@ resolve the ticket (its title and description, its service and category),
 the ones linked as used to resolve it, and the buttons to link or unlink.
 
 Rendered for every render of the ticket workspace (core.registry
-``add_ticket_panel``), so it keeps to three queries."""
+``add_ticket_panel``), so it keeps to at most four queries, however many
+articles there are: the ticket's links, the matching articles, which of
+those are about the ticket's service or category, and the others about them
+that fill up the five."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

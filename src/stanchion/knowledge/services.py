@@ -6,8 +6,10 @@ people editing one article never silently overwrite each other."""
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 
+from stanchion.accounts.roles import is_staff_role
 from stanchion.core.services import lock, next_number, save_validated, service
 
 from .choices import TRANSITIONS, ArticleState, ArticleType, Audience
@@ -60,6 +62,26 @@ def _record_review(article, *, actor, now, note=""):
         reviewed_by=actor,
         next_review_date=next_date,
         note=note[:500],
+    )
+
+
+def _reschedule_review(locked):
+    """The review interval changed: the next review is due one (new)
+    interval after the last review, on the article and on the review in
+    force (the one the freshness KPI reads)."""
+    try:
+        days = int(locked.review_interval_days)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"review_interval_days": "Give the review interval as a whole number of days."}
+        ) from None
+    if not 1 <= days <= 3650:
+        # save_validated refuses it by the field's own validators.
+        return
+    next_date = timezone.localdate(locked.last_reviewed_at) + datetime.timedelta(days=days)
+    locked.next_review_date = next_date
+    ArticleReview.objects.filter(article=locked, reviewed_at=locked.last_reviewed_at).update(
+        next_review_date=next_date
     )
 
 
@@ -133,8 +155,14 @@ def update_article(
         }
     if not (fields_changed or relations_changed):
         return locked
+    interval_changed = (
+        "review_interval_days" in changes
+        and locked.review_interval_days != changes["review_interval_days"]
+    )
     for name, value in changes.items():
         setattr(locked, name, value)
+    if interval_changed and locked.last_reviewed_at is not None:
+        _reschedule_review(locked)
     if content_changed:
         _snapshot(locked, actor=actor, note=note, now=now)
     save_validated(locked)
@@ -203,13 +231,14 @@ def give_feedback(article, *, actor, helpful, comment="", now=None):
         raise ValidationError({"helpful": "Answer yes or no."})
     if len(comment or "") > 2000:
         raise ValidationError({"comment": "Keep the comment under 2,000 characters."})
+    # Lock the article: two answers from one person at once (a double
+    # click) then find each other's row instead of both inserting one.
+    article = lock(article)
     if article.state != ArticleState.PUBLISHED:
         raise ValidationError({"article": "Feedback is given on published articles only."})
-    existing = (
-        ArticleFeedback.objects.select_for_update()
-        .filter(article=article, version_number=article.current_version, user=actor)
-        .first()
-    )
+    existing = ArticleFeedback.objects.filter(
+        article=article, version_number=article.current_version, user=actor
+    ).first()
     if existing is None:
         feedback = ArticleFeedback(
             article=article,
@@ -228,8 +257,16 @@ def give_feedback(article, *, actor, helpful, comment="", now=None):
 def link_ticket(ticket, article, *, actor, now=None):
     """Record that ``article`` was used to resolve ``ticket`` (linking twice
     is one link)."""
-    if article.state == ArticleState.DRAFT:
-        raise ValidationError({"article": "Link a published article, not a draft."})
+    if article.state != ArticleState.PUBLISHED:
+        raise ValidationError(
+            {
+                "article": f"Link a published article; {article.number} is "
+                f"{ArticleState.label(article.state).lower()}."
+            }
+        )
+    # Lock the ticket: two agents linking the same article at once then
+    # find each other's link instead of both inserting one.
+    lock(ticket)
     existing = TicketArticle.objects.filter(ticket=ticket, article=article).first()
     if existing is not None:
         return existing
@@ -262,7 +299,12 @@ def _session_key(request):
 def record_portal_use(request, *, suggestion=False, now=None):
     """An employee opened an article in the portal (``suggestion``: from a
     suggestion as they reported a problem). Joins the knowledge session of
-    their browser session begun within ``SESSION_SPAN``, or begins one."""
+    their browser session begun within ``SESSION_SPAN``, or begins one.
+    IT staff reading the portal are not employees looking for help: their
+    reading is not a knowledge session. The counters are incremented in the
+    database, so two tabs opening articles at once both count."""
+    if is_staff_role(getattr(request, "user", None)):
+        return None
     key = _session_key(request)
     if not key:
         return None
@@ -272,14 +314,14 @@ def record_portal_use(request, *, suggestion=False, now=None):
         .order_by("-started_at")
         .first()
     )
+    counter = "suggestion_clicks" if suggestion else "article_views"
     if current is None:
         user = request.user if request.user.is_authenticated else None
-        current = KnowledgeSession(session_key=key, user=user, started_at=now)
-    if suggestion:
-        current.suggestion_clicks += 1
-    else:
-        current.article_views += 1
-    current.save()
+        return KnowledgeSession.objects.create(
+            session_key=key, user=user, started_at=now, **{counter: 1}
+        )
+    KnowledgeSession.objects.filter(pk=current.pk).update(**{counter: F(counter) + 1})
+    current.refresh_from_db(fields=[counter])
     return current
 
 
