@@ -112,9 +112,7 @@ def test_action_refusals(mi_org, agent_api):
     )
     assert "notes" in fields(agent_api.post(url + "resolve/", {"notes": ""}, format="json"))
     future = (timezone.now() + timedelta(hours=2)).isoformat()
-    assert "mitigated_at" in fields(
-        agent_api.post(url + "mitigate/", {"at": future}, format="json")
-    )
+    assert "at" in fields(agent_api.post(url + "mitigate/", {"at": future}, format="json"))
     blank = agent_api.post(
         "/api/major-incident-updates/", {"major_incident": mi.pk, "body": "   "}, format="json"
     )

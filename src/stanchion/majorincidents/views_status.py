@@ -71,7 +71,7 @@ class SubscriptionsView(PermissionRequiredMixin, View):
         available = {s.pk: s for s in active_services()}
         wanted = set()
         for raw in request.POST.getlist("services"):
-            if not raw.isdigit() or int(raw) not in available:
+            if not (raw.isascii() and raw.isdigit()) or int(raw) not in available:
                 messages.error(request, f"Services: “{raw[:40]}” is not a service you can follow.")
                 return redirect("majorincidents:subscriptions")
             wanted.add(int(raw))

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from stanchion.accounts.models import Person, Team, User
+from stanchion.accounts.models import Person, Team
 from stanchion.catalog.models import Service
 from stanchion.changes.models import Change
 from stanchion.core.api import StanchionSerializer
@@ -11,6 +11,7 @@ from stanchion.tickets.api.base import ActionSerializer, VersionedActionSerializ
 from stanchion.tickets.models import Ticket
 
 from ..choices import ActionState
+from ..forms import staff_users
 from ..models import (
     MajorIncident,
     MajorIncidentUpdate,
@@ -23,7 +24,8 @@ TICKET_HELP = "The incident ticket, by number (INC-000123)."
 
 
 def _staff():
-    return User.objects.filter(is_active=True).exclude(role="requester")
+    # The same people the web forms offer: working staff, not auditors.
+    return staff_users()
 
 
 class MajorIncidentSerializer(StanchionSerializer):

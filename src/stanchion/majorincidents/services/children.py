@@ -67,7 +67,9 @@ def _check_linkable(mi, ticket):
 @service
 def link_child(mi, ticket, *, actor, now=None):
     mi = MajorIncident.objects.select_for_update().get(pk=mi.pk)
-    ticket = Ticket.objects.get(pk=ticket.pk)
+    # The ticket's row lock serialises linking it (to this or another major
+    # incident): the second request sees the first link and is refused.
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     _check_linkable(mi, ticket)
     child = create_record(
         ChildIncident, {"major_incident": mi, "ticket": ticket, "linked_by": _user(actor)}

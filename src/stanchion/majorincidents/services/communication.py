@@ -4,7 +4,8 @@ job that tells a major incident's leads when an update is overdue."""
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from stanchion.core.services import create_record, lock, save_validated, service
+from stanchion.accounts.models import User
+from stanchion.core.services import create_record, lock, service
 
 from .. import notify
 from ..choices import UPDATE_CADENCE
@@ -29,9 +30,13 @@ def post_update(mi, *, actor, body, now=None):
             "created_at": now,
         },
     )
-    locked.last_update_at = now
-    locked.next_update_due = now + UPDATE_CADENCE[locked.priority] if locked.is_open else None
-    save_validated(locked)
+    # Bookkeeping only: written without a new version, so an update sent by
+    # the communications lead does not refuse the commander's edit or
+    # resolution from a page opened before it (neither form has these fields).
+    MajorIncident.objects.filter(pk=locked.pk).update(
+        last_update_at=now,
+        next_update_due=now + UPDATE_CADENCE[locked.priority] if locked.is_open else None,
+    )
     notify.update_posted(update.pk)
     return update
 
@@ -40,6 +45,9 @@ def post_update(mi, *, actor, body, now=None):
 def subscribe(service_, *, actor, user=None):
     """``user`` (the actor by default) follows ``service_``; again is a no-op."""
     user = user or actor
+    # Lock the follower so that two requests at once cannot both find no
+    # subscription and then collide on the unique constraint.
+    User.objects.select_for_update().get(pk=user.pk)
     existing = ServiceSubscription.objects.filter(user=user, service=service_).first()
     if existing is not None:
         return existing
@@ -70,7 +78,8 @@ def _mark_overdue(pk, *, actor, now):
     deadline = mi.next_update_due
     if not mi.update_overdue(now) or mi.overdue_notified_for == deadline:
         return 0
-    mi.overdue_notified_for = deadline
-    save_validated(mi)
+    # Bookkeeping only: no new version, so the commander's next action from
+    # a page opened before the job ran is not refused as a conflict.
+    MajorIncident.objects.filter(pk=mi.pk).update(overdue_notified_for=deadline)
     notify.update_overdue(mi.pk, deadline)
     return 1

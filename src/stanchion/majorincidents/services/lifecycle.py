@@ -178,7 +178,9 @@ def mitigate(mi, *, actor, at=None, expected_version=None, now=None):
     locked = lock(mi, expected_version)
     check_transition(locked.state, MajorIncidentState.MITIGATED)
     locked.state = MajorIncidentState.MITIGATED
-    locked.mitigated_at = _when(at, now, "mitigated_at")
+    locked.mitigated_at = _when(at, now, "at")
+    if locked.mitigated_at < locked.impact_start:
+        raise ValidationError({"at": "The impact cannot stop before it started."})
     save_validated(locked)
     locked.ticket = tickets.update_ticket(
         locked.ticket, {"impact_end": locked.mitigated_at}, actor=actor
@@ -205,7 +207,13 @@ def resolve(mi, *, actor, notes, code="solved", at=None, expected_version=None, 
     check_transition(locked.state, MajorIncidentState.RESOLVED)
     if not (notes or "").strip():
         raise ValidationError({"resolution_notes": "Say what fixed it."})
-    resolved_at = _when(at, now, "resolved_at")
+    resolved_at = _when(at, now, "at")
+    if resolved_at < locked.impact_start:
+        raise ValidationError({"at": "It cannot be resolved before the impact started."})
+    if locked.mitigated_at and resolved_at < locked.mitigated_at:
+        raise ValidationError(
+            {"at": "It cannot be resolved before it was mitigated (impact stopped)."}
+        )
     locked.state = MajorIncidentState.RESOLVED
     locked.resolved_at = resolved_at
     locked.mitigated_at = locked.mitigated_at or resolved_at
