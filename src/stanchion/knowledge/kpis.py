@@ -125,7 +125,8 @@ KNOWLEDGE_KPIS = [
         ),
         notes=(
             'An owner\'s "reviewed, still correct" moves the next review date one review '
-            "interval from that day. By service and category an article counts for each it "
+            "interval from that day; changing the interval moves it to one new interval "
+            "after the last review. By service and category an article counts for each it "
             "is linked to."
         ),
         unit="percent",
@@ -175,7 +176,8 @@ KNOWLEDGE_KPIS = [
         notes=(
             "Sessions begun in the last 24 hours may still turn into a ticket. Tickets "
             "raised by the service desk or by email for the same person do not count: only "
-            "what the employee did in that browser session."
+            "what the employee did in that browser session. IT staff reading the portal "
+            "make no knowledge sessions."
         ),
         unit="percent",
         direction=HIGHER,
