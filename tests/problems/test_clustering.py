@@ -108,3 +108,47 @@ def test_matches_a_simple_implementation_on_random_data(seed, count, threshold, 
     for cluster in found:
         assert cluster.min_link >= threshold
         assert 0.0 <= cluster.mean_similarity <= 1.0
+
+
+def all_pairs_clusters(incidents, threshold, min_size):
+    """The evidence the plain way: every pair's score of a (service,
+    category) group kept, connected groups by the simple merge above."""
+    by_id = {i.id: i for i in incidents}
+    found = []
+    for ids in simple_clusters(incidents, threshold, min_size):
+        pairs = [
+            similarity(tokens(by_id[a].title), tokens(by_id[b].title))
+            for n, a in enumerate(ids)
+            for b in ids[n + 1 :]
+        ]
+        found.append(
+            (
+                ids,
+                round(sum(pairs) / len(pairs), 3),
+                round(min(p for p in pairs if p >= threshold), 3),
+            )
+        )
+    return sorted(found)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10**6),
+    count=st.integers(0, 40),
+    threshold=st.sampled_from([0.0, 0.2, 0.25, 0.34, 0.5, 0.67, 1.0]),
+    min_size=st.integers(2, 5),
+)
+def test_keeping_only_alike_pairs_changes_no_evidence(seed, count, threshold, min_size):
+    rng = random.Random(seed)
+    incidents = [
+        inc(
+            n,
+            rng.randint(1, 2),
+            1,
+            " ".join(rng.sample(WORDS, rng.randint(0, 4))),
+        )
+        for n in range(1, count + 1)
+    ]
+    found = find_clusters(incidents, threshold=threshold, min_size=min_size)
+    got = sorted((c.incident_ids, c.mean_similarity, c.min_link) for c in found)
+    assert got == all_pairs_clusters(incidents, threshold, min_size)

@@ -85,3 +85,53 @@ def test_raising_a_problem_from_a_cluster(world, recurring):
     with pytest.raises(ValidationError) as error:
         services.raise_from_cluster(ids(candidate), actor=world.agent, now=NOW)
     assert "no longer a problem candidate" in error.value.message_dict["incidents"][0]
+
+
+def test_each_group_counts_its_most_recent_incidents(world, monkeypatch):
+    monkeypatch.setattr(detection, "MAX_PER_GROUP", 3)
+    day = timedelta(days=1)
+    # Five alike VPN/Network incidents, 5..1 days old: the 3 newest count.
+    vpn = [world.incident("VPN drops", at=NOW - n * day) for n in (5, 4, 3, 2, 1)]
+    mail = [
+        world.incident("Mail bounces", service=world.mail, category=world.email, at=NOW - day)
+        for _ in range(3)
+    ]
+    settings = RecurrenceSettings(window_days=30, min_cluster_size=3, similarity_threshold=0.5)
+    found = sorted(ids(c) for c in detection.find_candidates(settings=settings, now=NOW))
+    assert found == sorted([[t.pk for t in vpn[2:]], [t.pk for t in mail]])
+    page = detection.cluster_incidents([t.pk for t in vpn[:4]], settings=settings, now=NOW)
+    assert page is None  # 4 ids are more than a group counts
+
+
+def test_raising_checks_only_the_posted_incidents(world, recurring, monkeypatch):
+    r = recurring
+    services.update_recurrence_settings(
+        {"window_days": 30, "min_cluster_size": 3, "similarity_threshold": 0.3}, actor=world.admin
+    )
+
+    def everything(**kwargs):
+        raise AssertionError("the whole window was clustered again")
+
+    monkeypatch.setattr(detection, "find_candidates", everything)
+    refused = [
+        [r["a"].pk, r["b"].pk, r["old"].pk],  # "old" is outside the 30-day window
+        [r["a"].pk, r["b"].pk, r["mail"].pk],  # "mail" is on another service
+        [r["a"].pk, r["b"].pk, r["other"].pk],  # "other" is in another category
+        [r["a"].pk, r["b"].pk],  # fewer than the minimum size
+        [r["a"].pk, r["b"].pk, r["c"].pk, 999999],  # no such incident
+    ]
+    for posted in refused:
+        assert detection.cluster_incidents(posted, now=NOW) is None, posted
+    # Titles that no longer hold together: "Mail bounces" is like neither.
+    m3 = world.incident("Printer jammed", service=world.mail, category=world.email, at=NOW)
+    assert detection.cluster_incidents([r["m1"].pk, r["m2"].pk, m3.pk], now=NOW) is None
+    # {vpn, drops, every, morning}, {vpn, drops, home}, {vpn, keeps, dropping,
+    # drops, again}: a–b 2/5 = 0.4, b–c 2/6 = 0.33, a–c 2/7 = 0.29 < 0.3, so
+    # c is held by b: posted in any order, the three are one cluster.
+    problem = services.raise_from_cluster(
+        [r["c"].pk, r["a"].pk, r["b"].pk], actor=world.agent, now=NOW
+    )
+    linked = sorted(problem.incident_links.values_list("incident_id", flat=True))
+    assert linked == sorted([r["a"].pk, r["b"].pk, r["c"].pk])
+    assert problem.category == world.network and list(problem.services.all()) == [world.vpn]
+    assert "Raised from 3 recurring incidents" in problem.description

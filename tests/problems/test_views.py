@@ -217,6 +217,14 @@ def test_candidates_page_raises_a_problem_from_a_cluster(world, agent):
         reverse("problems:candidates"), {"incidents": "1,x", "priority": "p2"}, follow=True
     )
     assert any(m.startswith("Incidents:") for m in messages_of(response))
+    for garbled in ("1,²", "1,99999999999999999999", "1,-2"):
+        response = agent.post(
+            reverse("problems:candidates"), {"incidents": garbled, "priority": "p2"}, follow=True
+        )
+        assert "Incidents: The list of incidents is garbled; reload the page." in messages_of(
+            response
+        )
+    assert "counts its 300 most recent incidents" in page.content.decode()
     assert (
         "No recurring incidents right now."
         in agent.get(reverse("problems:candidates")).content.decode()

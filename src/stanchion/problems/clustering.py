@@ -85,28 +85,32 @@ def find_clusters(incidents, *, threshold, min_size):
         members.sort(key=lambda i: i.id)
         words = [tokens(m.title) for m in members]
         parent = list(range(len(members)))
-        links = {}
+        # Only alike pairs are kept, folded into each incident's weakest alike
+        # link: memory stays linear in the group, not quadratic.
+        weakest = [None] * len(members)
         for i, j in combinations(range(len(members)), 2):
             score = similarity(words[i], words[j])
-            links[i, j] = score
             if score >= threshold:
                 parent[_find(parent, i)] = _find(parent, j)
+                for k in (i, j):
+                    if weakest[k] is None or score < weakest[k]:
+                        weakest[k] = score
         components = {}
         for i in range(len(members)):
             components.setdefault(_find(parent, i), []).append(i)
         for indexes in components.values():
             if len(indexes) < min_size:
                 continue
-            pairs = list(combinations(sorted(indexes), 2))
-            scores = [links[p] for p in pairs]
-            strong = [s for s in scores if s >= threshold]
+            # The evidence only for candidates: every pair of the cluster.
+            indexes.sort()
+            scores = [similarity(words[a], words[b]) for a, b in combinations(indexes, 2)]
             found.append(
                 Cluster(
                     service_id=service_id,
                     category_id=category_id,
-                    incident_ids=tuple(members[i].id for i in sorted(indexes)),
+                    incident_ids=tuple(members[i].id for i in indexes),
                     mean_similarity=round(sum(scores) / len(scores), 3),
-                    min_link=round(min(strong), 3),
+                    min_link=round(min(weakest[i] for i in indexes), 3),
                 )
             )
     found.sort(key=lambda c: (-c.size, c.service_id, c.category_id, c.incident_ids[0]))

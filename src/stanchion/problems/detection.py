@@ -12,8 +12,11 @@ from stanchion.tickets.models import Category, Ticket
 from . import clustering
 from .models import ProblemIncident, RecurrenceSettings
 
-# A window is at most a year; this bounds the work of one page view.
+# A window is at most a year; these bound the work of one page view. Titles
+# are compared pairwise within a (service, category) group, so a group counts
+# only its most recent MAX_PER_GROUP incidents.
 MAX_INCIDENTS = 20000
+MAX_PER_GROUP = 300
 
 
 @dataclass
@@ -61,10 +64,24 @@ def find_candidates(*, settings=None, now=None):
         "pk", "service_id", "category_id", "created_at", "title"
     )[:MAX_INCIDENTS]
     clusters = clustering.find_clusters(
-        (clustering.Incident(*row) for row in rows),
+        _most_recent_per_group(clustering.Incident(*row) for row in rows),
         threshold=settings.similarity_threshold,
         min_size=settings.min_cluster_size,
     )
+    return _as_candidates(clusters)
+
+
+def _most_recent_per_group(incidents):
+    """``incidents`` come newest first; keep MAX_PER_GROUP of each group."""
+    seen = {}
+    for incident in incidents:
+        key = incident.service_id, incident.category_id
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= MAX_PER_GROUP:
+            yield incident
+
+
+def _as_candidates(clusters):
     if not clusters:
         return []
     ids = {i for c in clusters for i in c.incident_ids}
@@ -86,10 +103,29 @@ def find_candidates(*, settings=None, now=None):
 
 
 def cluster_incidents(ids, *, settings=None, now=None):
-    """The candidate made of exactly the incidents ``ids``, or None when
-    those incidents no longer form one (one was linked meanwhile...)."""
-    wanted = tuple(sorted(ids))
-    for candidate in find_candidates(settings=settings, now=now):
-        if tuple(sorted(t.pk for t in candidate.incidents)) == wanted:
-            return candidate
-    return None
+    """The candidate made of exactly the incidents ``ids``, or None when they
+    no longer form one: one was linked meanwhile or fell out of the window,
+    they are not all on one service and category, or their titles no longer
+    hold them together under the current thresholds. Only these incidents
+    are read, not the whole window."""
+    settings = settings or RecurrenceSettings.current()
+    now = now or timezone.now()
+    wanted = set(ids)
+    if not settings.min_cluster_size <= len(wanted) <= MAX_PER_GROUP:
+        return None
+    rows = (
+        eligible_incidents(settings, now)
+        .filter(pk__in=wanted)
+        .values_list("pk", "service_id", "category_id", "created_at", "title")
+    )
+    incidents = [clustering.Incident(*row) for row in rows]
+    if len(incidents) != len(wanted):
+        return None
+    clusters = clustering.find_clusters(
+        incidents,
+        threshold=settings.similarity_threshold,
+        min_size=settings.min_cluster_size,
+    )
+    if len(clusters) != 1 or set(clusters[0].incident_ids) != wanted:
+        return None
+    return _as_candidates(clusters)[0]

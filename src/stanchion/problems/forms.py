@@ -154,13 +154,11 @@ class RaiseForm(forms.Form):
     priority = forms.ChoiceField(choices=ProblemPriority.choices(), initial="p3")
 
     def clean_incidents(self):
-        try:
-            ids = [int(part) for part in self.cleaned_data["incidents"].split(",")]
-        except ValueError:
-            raise forms.ValidationError(
-                "The list of incidents is garbled; reload the page."
-            ) from None
-        return ids
+        parts = self.cleaned_data["incidents"].split(",")
+        # Ids are ASCII digits ("²".isdigit() too) and fit a bigint.
+        if not all(p.isascii() and p.isdigit() and len(p) <= 18 for p in parts):
+            raise forms.ValidationError("The list of incidents is garbled; reload the page.")
+        return [int(p) for p in parts]
 
 
 class RecurrenceSettingsForm(forms.ModelForm):

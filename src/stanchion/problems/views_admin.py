@@ -40,6 +40,7 @@ class CandidateListView(ProblemPageMixin, View):
             {
                 "title": "Problem candidates",
                 "settings": settings,
+                "max_per_group": detection.MAX_PER_GROUP,
                 "candidates": [
                     (c, RaiseForm(initial={"incidents": c.key, "title": c.incidents[0].title}))
                     for c in candidates
