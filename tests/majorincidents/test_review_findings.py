@@ -174,3 +174,16 @@ def test_the_api_names_at_for_a_resolution_before_the_mitigation(mi_org, api_cli
     early = (mitigated - timedelta(minutes=1)).isoformat()
     assert "at" in fields(agent_api.post(url, {"notes": "Fixed.", "at": early}, format="json"))
     assert MajorIncident.objects.get(pk=mi.pk).state == "mitigated"
+
+
+def test_the_page_names_the_time_as_its_form_labels_it(mi_org):
+    ticket = mi_org.incident(at=timezone.now() - timedelta(hours=2))  # the impact start
+    running = services.declare(ticket, actor=mi_org.agent, now=timezone.now() - timedelta(hours=1))
+    agent = signed_in(mi_org.agent)
+    mitigate = reverse("majorincidents:action", args=[running.number, "mitigate"])
+    resolve = reverse("majorincidents:action", args=[running.number, "resolve"])
+    response = agent.post(mitigate, {"at": "2000-01-01T00:00"})
+    assert said(response) == ["Impact stopped at: The impact cannot stop before it started."]
+    response = agent.post(resolve, {"code": "solved", "notes": "Fixed.", "at": "2000-01-01T00:00"})
+    assert said(response) == ["Resolved at: It cannot be resolved before the impact started."]
+    assert MajorIncident.objects.get(pk=running.pk).state == "declared"

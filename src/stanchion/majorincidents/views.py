@@ -1,6 +1,8 @@
 """The major incident pages for IT: the list, the major incident page with
 its actions, and declaring from the agent's ticket page."""
 
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -187,21 +189,25 @@ class MajorIncidentActionView(StaffOnlyMixin, ZonedMixin, View):
         data = self._form(request, MitigateForm)
         if data is None:
             return None
-        services.mitigate(mi, actor=request.user, at=data["at"], expected_version=_version(request))
+        with _at_labelled("mitigated_at"):
+            services.mitigate(
+                mi, actor=request.user, at=data["at"], expected_version=_version(request)
+            )
         return "Marked mitigated: keep the updates going until it is resolved."
 
     def resolve(self, request, mi):
         data = self._form(request, ResolveForm)
         if data is None:
             return None
-        services.resolve(
-            mi,
-            actor=request.user,
-            notes=data["notes"],
-            code=data["code"],
-            at=data["at"],
-            expected_version=_version(request),
-        )
+        with _at_labelled("resolved_at"):
+            services.resolve(
+                mi,
+                actor=request.user,
+                notes=data["notes"],
+                code=data["code"],
+                at=data["at"],
+                expected_version=_version(request),
+            )
         return "Resolved. The post-incident review is open."
 
     def link(self, request, mi):
@@ -216,6 +222,18 @@ class MajorIncidentActionView(StaffOnlyMixin, ZonedMixin, View):
         ticket = _ticket(request, request.POST.get("ticket", ""))
         services.unlink_child(mi, ticket, actor=request.user)
         return f"{ticket.number} unlinked."
+
+
+@contextmanager
+def _at_labelled(name):
+    """The services name the time ``at`` (as the API does); the page's
+    message names it as the form labels it (Impact stopped at, Resolved at)."""
+    try:
+        yield
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "at" in error.error_dict:
+            error.error_dict[name] = error.error_dict.pop("at")
+        raise
 
 
 def _version(request):
