@@ -364,3 +364,17 @@ def test_review_fields_are_edited_blameless_text(mi_org):
     with pytest.raises(ValidationError) as error:
         services.update_review(review, {"major_incident": None}, actor=mi_org.agent)
     assert "cannot be changed" in message(error, "major_incident")
+
+
+def test_history_written_with_a_past_now_stays_in_the_past(mi_org):
+    """The demo writes a year of major incidents with explicit times: every
+    entry they leave on the ticket's timeline (the is_major/impact field
+    change included) carries that time, not the wall clock."""
+    from stanchion.tickets.models import TimelineEvent
+
+    mi = declared(mi_org)
+    mi = services.mitigate(mi, actor=mi_org.agent, at=NOW + minutes(20), now=NOW + minutes(25))
+    services.resolve(mi, actor=mi_org.agent, notes="Fixed.", now=NOW + minutes(40))
+    times = list(TimelineEvent.objects.filter(ticket=mi.ticket).values_list("kind", "at"))
+    assert any(kind == "field" for kind, _ in times)
+    assert max(at for _, at in times) <= NOW + minutes(40)

@@ -103,7 +103,7 @@ def declare(
         },
     )
     ticket = tickets.update_ticket(
-        ticket, {"is_major": True, "impact_start": impact_start}, actor=actor
+        ticket, {"is_major": True, "impact_start": impact_start}, actor=actor, now=now
     )
     mi.ticket = ticket
     record(
@@ -139,7 +139,7 @@ def declare_directly(
 
 
 @service
-def edit(mi, changes, *, actor, expected_version=None):
+def edit(mi, changes, *, actor, expected_version=None, now=None):
     """Change the roles, the affected services, the title or the impact
     start and detection time (mitigation and resolution times are set by
     ``mitigate`` and ``resolve``)."""
@@ -159,7 +159,7 @@ def edit(mi, changes, *, actor, expected_version=None):
     _set_many(locked, changes)
     if "impact_start" in changes and locked.ticket.impact_start != locked.impact_start:
         locked.ticket = tickets.update_ticket(
-            locked.ticket, {"impact_start": locked.impact_start}, actor=actor
+            locked.ticket, {"impact_start": locked.impact_start}, actor=actor, now=now
         )
     return locked
 
@@ -183,7 +183,7 @@ def mitigate(mi, *, actor, at=None, expected_version=None, now=None):
         raise ValidationError({"at": "The impact cannot stop before it started."})
     save_validated(locked)
     locked.ticket = tickets.update_ticket(
-        locked.ticket, {"impact_end": locked.mitigated_at}, actor=actor
+        locked.ticket, {"impact_end": locked.mitigated_at}, actor=actor, now=now
     )
     record(
         locked.ticket,
@@ -222,7 +222,7 @@ def resolve(mi, *, actor, notes, code="solved", at=None, expected_version=None, 
     save_validated(locked)
     ticket = Ticket.objects.get(pk=locked.ticket_id)
     if ticket.impact_end != locked.mitigated_at:
-        tickets.update_ticket(ticket, {"impact_end": locked.mitigated_at}, actor=actor)
+        tickets.update_ticket(ticket, {"impact_end": locked.mitigated_at}, actor=actor, now=now)
         ticket.refresh_from_db()
     if ticket.is_open:
         tickets.resolve(ticket, actor=actor, code=code, notes=notes, now=now)

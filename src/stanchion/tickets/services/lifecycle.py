@@ -122,9 +122,10 @@ def open_incident(
 
 
 @service
-def update_ticket(ticket, changes, *, actor, expected_version=None):
+def update_ticket(ticket, changes, *, actor, expected_version=None, now=None):
     """Edit the descriptive fields. A new impact or urgency recomputes the
-    priority; the SLA targets stay those the ticket was opened under."""
+    priority; the SLA targets stay those the ticket was opened under.
+    ``now`` dates the timeline entry (callers writing history pass theirs)."""
     locked = lock(ticket, expected_version)
     unknown = set(changes) - UPDATABLE
     if unknown:
@@ -140,7 +141,7 @@ def update_ticket(ticket, changes, *, actor, expected_version=None):
         if before[name] != getattr(locked, name)
     }
     if changed:
-        record(locked, EventKind.FIELD, actor=actor, changes=changed)
+        record(locked, EventKind.FIELD, actor=actor, at=now, changes=changed)
     return _save(locked)
 
 
