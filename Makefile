@@ -21,16 +21,12 @@ run: $(STAMP)
 	$(BIN)/stanchion demo --if-empty
 	$(BIN)/stanchion run 127.0.0.1:8000
 
-## Lint, then the whole suite on SQLite, then on PostgreSQL when one is configured.
+## Lint, then the whole suite on SQLite and, when STANCHION_TEST_POSTGRES_URL is
+## set, on PostgreSQL at the same time (scripts/test-suites.sh).
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	STANCHION_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -q
-	@if [ -n "$$STANCHION_TEST_POSTGRES_URL" ]; then \
-	  echo "== PostgreSQL: $$STANCHION_TEST_POSTGRES_URL"; \
-	  STANCHION_VAR_DIR=$(CURDIR)/var/test STANCHION_DATABASE_URL=$$STANCHION_TEST_POSTGRES_URL \
-	    $(BIN)/pytest -q -m "not browser"; \
-	else echo "== PostgreSQL run skipped (STANCHION_TEST_POSTGRES_URL not set)"; fi
+	scripts/test-suites.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -40,4 +36,4 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 
 clean:
-	rm -rf $(VENV) var/test
+	rm -rf $(VENV) var/test var/test-pg var/test-postgresql.log
