@@ -197,6 +197,9 @@ REPORT_TIME_ZONE = env("REPORT_TIME_ZONE", "Europe/Berlin")
 # KPI numbers of periods that are over are kept this long (trends on the
 # dashboard); the running period is always computed afresh. 0 turns it off.
 KPI_CACHE_SECONDS = int(env("KPI_CACHE_SECONDS", "300"))
+# KPIs of the service desk kept per day (stanchion.metrics.rollups), rolled
+# up by a periodic job; "0" computes every number from the records alone.
+KPI_ROLLUPS = env_bool("KPI_ROLLUPS", True)
 USE_I18N = True
 USE_TZ = True
 

@@ -92,6 +92,8 @@ def reference_kpis():
 
 
 def insert(org, history, world):
+    """Writes the rows; returns each row's (ticket, clocks, surveys)."""
+    written = []
     for row in history:
         created = at(row.created)
         ticket = org.ticket(
@@ -116,18 +118,24 @@ def insert(org, history, world):
             impact_start=at(row.impact[0]) if row.impact else None,
             impact_end=after(at(row.impact[0]), row.impact[1]) if row.impact else None,
         )
+        clock_rows, survey_rows = [], []
         for clock in row.clocks:
             stopped = after(created, clock.stopped)
-            org.clock(
-                ticket,
-                clock.kind,
-                clock.state,
-                stopped if clock.state in ("met", "missed", "cancelled") else None,
-                team=world[clock.team] if clock.team else None,
+            clock_rows.append(
+                org.clock(
+                    ticket,
+                    clock.kind,
+                    clock.state,
+                    stopped if clock.state in ("met", "missed", "cancelled") else None,
+                    team=world[clock.team] if clock.team else None,
+                )
             )
         for survey in row.surveys:
             sent = at(survey.sent)
-            org.survey(ticket, sent, survey.rating, after(sent, survey.answered))
+            answered = after(sent, survey.answered)
+            survey_rows.append(org.survey(ticket, sent, survey.rating, answered))
+        written.append((ticket, clock_rows, survey_rows))
+    return written
 
 
 def compare(history, world, period, now):

@@ -17,6 +17,7 @@ from django.db.models import Q, Sum
 from django.db.models import Value as Val
 from django.utils import timezone
 
+from . import rollups
 from .registry import HIGHER, SEGMENTS, Count, Mean, Share, kpis
 
 ALL = "all"  # the segment value of an unsplit KPI
@@ -134,18 +135,27 @@ def _remember(parts, period, moment, build):
     return found
 
 
-def _source_rows(group, period, moment, field_name):
-    source = group[0].source
-    annotations = {}
+def annotations(group, period, moment):
+    """The aggregates of a group of KPIs over one source: ``d<i>`` (the
+    denominator) and ``n<i>`` (the numerator, for shares and means) for the
+    i-th KPI."""
+    found = {}
     for position, kpi in enumerate(group):
         denominator, numerator = _aggregates(kpi, period, moment)
-        annotations[f"d{position}"] = denominator
+        found[f"d{position}"] = denominator
         if numerator is not None:
-            annotations[f"n{position}"] = numerator
-    rows = source.queryset().filter(source.in_period(period, moment))
+            found[f"n{position}"] = numerator
+    return found
+
+
+def _source_rows(group, period, moment, field_name, where=None):
+    """The group's aggregates over the period's records (or those ``where``
+    selects), one row per value of ``field_name`` or one row in all."""
+    source = group[0].source
+    rows = source.queryset().filter(source.in_period(period, moment) if where is None else where)
     if field_name is None:
-        return [rows.aggregate(**annotations)]
-    return list(rows.order_by().values(field_name).annotate(**annotations))
+        return [rows.aggregate(**annotations(group, period, moment))]
+    return list(rows.order_by().values(field_name).annotate(**annotations(group, period, moment)))
 
 
 def _custom_values(kpi, period, moment, segment):
@@ -182,10 +192,18 @@ def compute(selected, period, segment=None, *, now=None, targets=None):
             results[kpi.key] = _custom_values(kpi, period, moment, segment)
         else:
             by_source[kpi.source.key].append(kpi)
+    # The days already rolled up (metrics.rollups), looked up once for every
+    # source and only when some source is not in the cache.
+    coverage = rollups.Coverage(period, moment)
     for group in by_source.values():
         field_name = _segment_field(group[0], segment)
         parts = ("source", group[0].source.key, tuple(kpi.key for kpi in group), segment)
-        build = functools.partial(_source_rows, group, period, moment, field_name)
+        if rollups.serves(group[0].source, segment):
+            build = functools.partial(
+                rollups.source_rows, group, period, moment, segment, field_name, coverage
+            )
+        else:
+            build = functools.partial(_source_rows, group, period, moment, field_name)
         rows = _remember(parts, period, moment, build)
         for position, kpi in enumerate(group):
             values = results.setdefault(kpi.key, {})

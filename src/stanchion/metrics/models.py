@@ -54,3 +54,56 @@ class KpiTarget(BaseModel):
             errors.setdefault("target", "A target cannot be negative.")
         if errors:
             raise ValidationError(errors)
+
+
+class RollupSlice(models.Model):
+    """One day of one KPI source whose numbers are kept in RollupRow
+    (stanchion.metrics.rollups): the instants [start, end) of a day in the
+    report time zone. It exists only while its rows are true; a change to a
+    record it counted deletes it (and its rows), and the hourly job builds
+    it again. ``signature`` names the KPI definitions the rows were built
+    with, so rows of an older formula are never read."""
+
+    source = models.CharField(max_length=64)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    signature = models.CharField(max_length=16)
+    built_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "start"], name="unique_rollup_slice"),
+        ]
+        indexes = [models.Index(fields=["source", "end", "start"], name="rollup_slice_end_idx")]
+
+    def __str__(self):
+        return f"{self.source} rolled up from {self.start:%Y-%m-%d %H:%M}"
+
+
+class RollupRow(models.Model):
+    """A KPI's numerator and denominator over one slice's records with one
+    value of one segment (service, team, priority or category; ``value``
+    is the segment's key as text, null for records without one). The
+    slice's source, start and end are repeated here so that a period's
+    rows are one range of one index with no join."""
+
+    source = models.CharField(max_length=64)
+    segment = models.CharField(max_length=16)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    kpi = models.CharField(max_length=64)
+    value = models.CharField(max_length=64, null=True)
+    numerator = models.FloatField()
+    denominator = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["source", "segment", "start"],
+                include=["end", "kpi", "value", "numerator", "denominator"],
+                name="rollup_row_period_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi} by {self.segment} = {self.value} from {self.start:%Y-%m-%d}"

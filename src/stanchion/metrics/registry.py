@@ -55,6 +55,11 @@ class Source:
     # The drill-down table's <thead> and <tbody> for records that are not
     # tickets, clocks or surveys (one ``record`` per row in ``page``).
     records_template: str = ""
+    # The instant that puts a record in a period (``created_at`` for
+    # tickets opened), for sources whose records a period holds by that
+    # instant alone: their KPIs are kept by day in roll-ups
+    # (stanchion.metrics.rollups). Empty: always computed from the records.
+    rollup_field: str = ""
 
     @property
     def model_class(self):

@@ -61,15 +61,16 @@ def _open_at(period, as_of):
 _TICKET = ("service", "assignment_team", "requester", "category")
 OPENED = Source(
     "tickets_opened", "tickets.Ticket", "Tickets opened in the period",
-    _between("created_at"), _ticket_segments(), _TICKET,
+    _between("created_at"), _ticket_segments(), _TICKET, rollup_field="created_at",
 )  # fmt: skip
 RESPONDED = Source(
     "tickets_responded", "tickets.Ticket", "Tickets first answered in the period",
     _between("first_response_at"), _ticket_segments(), _TICKET,
+    rollup_field="first_response_at",
 )  # fmt: skip
 RESOLVED = Source(
     "tickets_resolved", "tickets.Ticket", "Tickets resolved in the period",
-    _between("resolved_at"), _ticket_segments(), _TICKET,
+    _between("resolved_at"), _ticket_segments(), _TICKET, rollup_field="resolved_at",
 )  # fmt: skip
 BACKLOG = Source(
     "tickets_open", "tickets.Ticket", "Tickets open at the end of the period",
@@ -95,22 +96,22 @@ SLA_CLOCKS = Source(
     "sla_clocks", "tickets.SlaClock", "SLA clocks stopped in the period (met or missed)",
     lambda period, as_of: _between("stopped_at")(period, as_of)
     & Q(kind__in=("response", "resolution"), state__in=(ClockState.MET, ClockState.MISSED)),
-    _clock_segments(), _CLOCK,
+    _clock_segments(), _CLOCK, rollup_field="stopped_at",
 )  # fmt: skip
 OLA_CLOCKS = Source(
     "ola_clocks", "tickets.SlaClock", "OLA clocks stopped in the period (met or missed)",
     lambda period, as_of: _between("stopped_at")(period, as_of)
     & Q(kind__in=("ola_response", "ola_resolution"), state__in=(ClockState.MET, ClockState.MISSED)),
-    _clock_segments(team="team"), _CLOCK,
+    _clock_segments(team="team"), _CLOCK, rollup_field="stopped_at",
 )  # fmt: skip
 SURVEYS_SENT = Source(
     "surveys_sent", "tickets.CsatSurvey", "Satisfaction surveys sent in the period",
-    _between("sent_at"), _ticket_segments("ticket__"), ("ticket",),
+    _between("sent_at"), _ticket_segments("ticket__"), ("ticket",), rollup_field="sent_at",
 )  # fmt: skip
 SURVEYS_ANSWERED = Source(
     "surveys_answered", "tickets.CsatSurvey", "Satisfaction surveys answered in the period",
     lambda period, as_of: _between("answered_at")(period, as_of) & Q(rating__isnull=False),
-    _ticket_segments("ticket__"), ("ticket",),
+    _ticket_segments("ticket__"), ("ticket",), rollup_field="answered_at",
 )  # fmt: skip
 
 INCIDENT = Q(kind="incident")

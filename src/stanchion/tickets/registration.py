@@ -85,8 +85,16 @@ def register_kpis():
     kpis.register()
 
 
+def register_kpi_rollups():
+    """The desk's KPI roll-ups forget the days a changed record counted."""
+    from . import kpi_rollups
+
+    kpi_rollups.register()
+
+
 def register():
     register_kpis()
+    register_kpi_rollups()
     register_sla_reapply()
     register_agent_ui()
     register_portal()

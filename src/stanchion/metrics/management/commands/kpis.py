@@ -1,10 +1,11 @@
-"""``stanchion kpis``: list the KPIs, print their values for a period, or
-regenerate the definitions in docs/kpis.md."""
+"""``stanchion kpis``: list the KPIs, print their values for a period,
+regenerate the definitions in docs/kpis.md, or roll up every day that is
+over (metrics.rollups; the scheduler does it a hundred days at a time)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from stanchion.metrics import docs, engine, periods
+from stanchion.metrics import docs, engine, periods, rollups
 from stanchion.metrics.registry import kpis
 
 
@@ -17,10 +18,10 @@ def _format(value):
 
 
 class Command(BaseCommand):
-    help = "List the KPIs, show their values for a period, or write their docs."
+    help = "List the KPIs, show their values for a period, write their docs or roll them up."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=("list", "show", "docs"))
+        parser.add_argument("action", choices=("list", "show", "docs", "rollup"))
         parser.add_argument("--period", default="month", help="week, month, quarter or custom")
         parser.add_argument("--at", help="a day inside the period (default today)")
         parser.add_argument("--start", help="first day of a custom range")
@@ -34,6 +35,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{kpi.key:28} {kpi.name}")
         elif action == "docs":
             self._docs(options["write"])
+        elif action == "rollup":
+            self.stdout.write(f"{rollups.build()} day(s) of KPI sources rolled up")
         else:
             self._show(options)
 
