@@ -150,8 +150,12 @@ class KpiRegistry:
         # Groups show in the order their apps register them, which is the
         # order of INSTALLED_APPS: the service desk first, then changes, ...
         self._group_rank = {}
+        # Bumped by every registration: what is derived from the registry
+        # (metrics.rollups) is remembered per version.
+        self.version = 0
 
     def register(self, *kpis):
+        self.version += 1
         for kpi in kpis:
             if kpi.key in self._kpis and self._kpis[kpi.key] != kpi:
                 raise ValueError(f"KPI {kpi.key!r} is registered twice")

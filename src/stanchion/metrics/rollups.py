@@ -63,9 +63,25 @@ def enabled():
     return settings.KPI_ROLLUPS
 
 
+_derived = {}
+
+
+def _remembered(name, compute):
+    """compute(), once per registry version (KPIs register at start-up; the
+    engine asks for these on every computation and save)."""
+    key = (name, kpis.version)
+    if key not in _derived:
+        _derived[key] = compute()
+    return _derived[key]
+
+
 def rolled_kpis(source):
     """The KPIs of ``source`` that roll up: plain conditions, no custom
     computation."""
+    return _remembered(("rolled", source.key), lambda: _rolled_kpis(source))
+
+
+def _rolled_kpis(source):
     found = []
     for kpi in kpis.all():
         if kpi.source is None or kpi.source.key != source.key or kpi.custom is not None:
@@ -79,6 +95,10 @@ def rolled_kpis(source):
 
 def sources():
     """Every source that has KPIs to roll up, once each."""
+    return _remembered("sources", _sources)
+
+
+def _sources():
     found = {}
     for kpi in kpis.all():
         source = kpi.source
@@ -96,6 +116,10 @@ def sources_over(model):
 def signature(source):
     """Names the definitions behind a source's rows: its record filter, its
     segments and each rolled KPI's population and measure."""
+    return _remembered(("signature", source.key), lambda: _signature(source))
+
+
+def _signature(source):
     epoch = datetime(2000, 1, 1, tzinfo=UTC)
     probe = Period("custom", epoch, epoch)
     parts = [
