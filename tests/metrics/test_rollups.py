@@ -294,3 +294,13 @@ def test_clock_rows_follow_their_tickets_copies(org, october):
         kpis.get("sla_resolution_incidents"), OCT, "service", now=LATER, targets=TargetTable()
     )
     assert {service: value.denominator for service, value in got.items()} == {org.vpn.pk: 1}
+
+
+def test_a_partial_save_compares_only_what_it_wrote(org, october):
+    rollups.build(now=utc(2026, 11, 1, 12))
+    ticket = Ticket.objects.get(pk=october[0].pk)
+    ticket.assignment_team = org.l2  # changed in memory, not written
+    ticket.save(update_fields=["title"])
+    assert RollupSlice.objects.count() == 29 * 3
+    ticket.save()  # now it is: the days of 3 October are forgotten
+    assert RollupSlice.objects.count() == 29 * 3 - 3

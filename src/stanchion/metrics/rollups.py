@@ -333,9 +333,13 @@ def follow(model, fields, *, related=None):
         more = related(instance, now - SETTLE) if related and not deleted and before else ()
         invalidate(instants, more, now=now)
 
-    def saved(sender, instance, created, raw=False, **kwargs):
+    def saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
         after = snapshot(instance)
         before = None if created else getattr(instance, "_rollup_snapshot", None)
+        if update_fields is not None and before is not None:
+            # Fields left out of the save keep what the database has.
+            written = {model._meta.get_field(name).attname for name in update_fields}
+            after = {name: after[name] if name in written else before[name] for name in after}
         if not raw and enabled() and (created or before != after):
             changed(instance, before, after)
         instance._rollup_snapshot = after
