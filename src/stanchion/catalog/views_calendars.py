@@ -23,6 +23,7 @@ from stanchion.core.views import (
     PermissionRequiredMixin,
     apply_errors,
     is_htmx_swap,
+    posted_version,
 )
 
 from . import services, slaclock
@@ -367,9 +368,8 @@ class CalendarHoursView(PermissionRequiredMixin, View):
     def post(self, request, pk):
         calendar = self.calendar()
         formset = WeekFormSet(request.POST, prefix="hours")
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
+        version = posted_version(request)
+        if version is None:
             formset.is_valid()
             week_errors(
                 None,

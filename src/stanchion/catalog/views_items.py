@@ -16,6 +16,7 @@ from stanchion.core.views import (
     ObjectListView,
     apply_errors,
     conflict_rows,
+    posted_version,
 )
 
 from . import services
@@ -139,9 +140,8 @@ class CatalogItemEditView(StaffPageMixin, ObjectEditView):
     def update_item(self, request, formset):
         item = self.get_object()
         form = self.get_form(request.POST, instance=item)
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
+        version = posted_version(request)
+        if version is None:
             form.add_error(None, "The form is missing the record's version; reload the page.")
             return self.render_form(form, item, item.version, status=400, formset=formset)
         if not (form.is_valid() and formset.is_valid()):

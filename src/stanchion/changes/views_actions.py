@@ -17,11 +17,12 @@ from django.views import View
 
 from stanchion.core.errors import ConflictError
 from stanchion.core.services import lock
+from stanchion.core.views import posted_version
 
 from . import services
 from .forms import CloseForm, CommentForm, DecisionForm, FinishForm, LinkIncidentForm, ReasonForm
 from .models import ChangeApproval, ChangeIncident
-from .views_base import ChangePageMixin, can, error_text, version_of
+from .views_base import ChangePageMixin, can, error_text
 from .views_change import get_change, render_workspace
 
 
@@ -177,7 +178,7 @@ class ChangeActionView(ChangePageMixin, View):
                 status=403,
                 notice=("error", "Your role does not allow this action."),
             )
-        version = version_of(request)
+        version = posted_version(request)
         if versioned and version is None:
             return self._respond(
                 request,

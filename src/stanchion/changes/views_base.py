@@ -22,7 +22,6 @@ __all__ = [
     "ZonedMixin",
     "can",
     "error_text",
-    "version_of",
     "viewer_zone",
     "zone_help",
 ]
@@ -39,14 +38,6 @@ class ChangePageMixin(PermissionRequiredMixin):
 
 def can(user, permission):
     return has_perm(user, permission)
-
-
-def version_of(request):
-    """The record version a form carried, or None when missing or garbled."""
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
 
 
 def error_text(error):

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views import View
 
 from stanchion.core.errors import ConflictError
-from stanchion.core.views import apply_errors
+from stanchion.core.views import apply_errors, posted_version
 
 from . import services
 from .choices import ChangeType
 from .forms import ChangeForm, RiskForm
 from .models import ChangeTemplate
-from .views_base import ChangePageMixin, version_of, viewer_zone, zone_help
+from .views_base import ChangePageMixin, viewer_zone, zone_help
 from .views_change import get_change
 
 TYPE_HELP = {
@@ -187,7 +187,7 @@ class EditChangeView(ChangePageMixin, View):
         if change is None:
             return self.refuse(request, found)
         standard = change.change_type == ChangeType.STANDARD
-        version = version_of(request)
+        version = posted_version(request)
         initial = ChangeForm.initial_for(change)
         with timezone.override(viewer_zone(request.user)):
             working = change.state in self.WORK_STATES

@@ -40,6 +40,16 @@ def audit_url(instance):
     return f"{reverse('audit-list')}?{query}"
 
 
+def posted_version(request):
+    """The record version a form carried (its hidden ``version`` field), or
+    None when it is missing or garbled: every versioned edit form reads it
+    this way and refuses None with a message."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
 def is_htmx_swap(request, target):
     """True when htmx asks for just ``target`` (not a history restore, which
     needs the whole page)."""
@@ -300,10 +310,7 @@ class ObjectEditView(ModelViewMixin, View):
 
     def update(self, request):
         obj = self.get_object()
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
+        version = posted_version(request)
         form = self.get_form(request.POST, instance=obj)
         if version is None:
             form.add_error(None, "The form is missing the record's version; reload the page.")
@@ -358,10 +365,7 @@ class ObjectDeleteView(ModelViewMixin, View):
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
+        version = posted_version(request)
         try:
             self.delete_service(obj, actor=request.user, expected_version=version)
         except ConflictError as conflict:

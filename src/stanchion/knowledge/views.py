@@ -19,7 +19,7 @@ from django.views import View
 
 from stanchion.accounts.roles import has_perm
 from stanchion.core.errors import ConflictError
-from stanchion.core.views import PermissionRequiredMixin, apply_errors, audit_url
+from stanchion.core.views import PermissionRequiredMixin, apply_errors, audit_url, posted_version
 
 from . import search, services
 from .forms import ArticleFilterForm, ArticleForm
@@ -43,13 +43,6 @@ class KnowledgeMixin(PermissionRequiredMixin):
 
     def article(self, number):
         return get_object_or_404(self.articles(), number=number)
-
-
-def version_of(request):
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
 
 
 class ArticleListView(KnowledgeMixin, View):
@@ -173,7 +166,7 @@ class ArticleFormView(KnowledgeMixin, View):
                     article = services.create_article(actor=request.user, publish=publish, **data)
                     messages.success(request, f"{article.number} saved.")
                 else:
-                    expected = version_of(request)
+                    expected = posted_version(request)
                     if expected is None:
                         raise ValidationError({"version": "The form lost its version: reload."})
                     article = services.update_article(
@@ -191,7 +184,7 @@ class ArticleFormView(KnowledgeMixin, View):
                 )
             except ValidationError as error:
                 apply_errors(form, error)
-        return self.render_form(form, article, version=version_of(request), status=400)
+        return self.render_form(form, article, version=posted_version(request), status=400)
 
 
 class ArticleActionView(KnowledgeMixin, View):
@@ -213,7 +206,7 @@ class ArticleActionView(KnowledgeMixin, View):
             messages.error(request, f"Action: unknown action {action!r}.")
             return redirect("knowledge:article", number)
         _, func, done = self.ACTIONS[action]
-        expected = version_of(request)
+        expected = posted_version(request)
         if expected is None:
             messages.error(request, "Version: the form lost its version; reload and try again.")
             return redirect("knowledge:article", number)

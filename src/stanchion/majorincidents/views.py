@@ -16,7 +16,7 @@ from stanchion.accounts.roles import has_perm, is_staff_role
 from stanchion.catalog.models import Service
 from stanchion.core.errors import ConflictError
 from stanchion.core.tables import Column, Table
-from stanchion.core.views import ObjectListView, PermissionRequiredMixin
+from stanchion.core.views import ObjectListView, PermissionRequiredMixin, posted_version
 from stanchion.tickets.models import Ticket
 
 from . import services
@@ -175,7 +175,7 @@ class MajorIncidentActionView(StaffOnlyMixin, ZonedMixin, View):
         data = self._form(request, EditForm)
         if data is None:
             return None
-        services.edit(mi, data, actor=request.user, expected_version=_version(request))
+        services.edit(mi, data, actor=request.user, expected_version=posted_version(request))
         return "Saved."
 
     def update(self, request, mi):
@@ -191,7 +191,7 @@ class MajorIncidentActionView(StaffOnlyMixin, ZonedMixin, View):
             return None
         with _at_labelled("mitigated_at"):
             services.mitigate(
-                mi, actor=request.user, at=data["at"], expected_version=_version(request)
+                mi, actor=request.user, at=data["at"], expected_version=posted_version(request)
             )
         return "Marked mitigated: keep the updates going until it is resolved."
 
@@ -206,7 +206,7 @@ class MajorIncidentActionView(StaffOnlyMixin, ZonedMixin, View):
                 notes=data["notes"],
                 code=data["code"],
                 at=data["at"],
-                expected_version=_version(request),
+                expected_version=posted_version(request),
             )
         return "Resolved. The post-incident review is open."
 
@@ -234,13 +234,6 @@ def _at_labelled(name):
         if hasattr(error, "error_dict") and "at" in error.error_dict:
             error.error_dict[name] = error.error_dict.pop("at")
         raise
-
-
-def _version(request):
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
 
 
 def _ticket(request, number):

@@ -9,11 +9,12 @@ from django.views import View
 
 from stanchion.accounts.roles import has_perm
 from stanchion.core.errors import ConflictError
+from stanchion.core.views import posted_version
 
 from . import services
 from .forms import ActionForm, ActionStateForm, ReviewForm
 from .models import PostIncidentReview, ReviewAction
-from .views import StaffOnlyMixin, _version, incident_or_404
+from .views import StaffOnlyMixin, incident_or_404
 from .views_base import ZonedMixin, form_errors, refused
 
 
@@ -67,7 +68,10 @@ class ReviewEditView(StaffOnlyMixin, View):
             return redirect(*back)
         try:
             services.update_review(
-                review, form.cleaned_data, actor=request.user, expected_version=_version(request)
+                review,
+                form.cleaned_data,
+                actor=request.user,
+                expected_version=posted_version(request),
             )
         except (ValidationError, ConflictError) as error:
             return refused(request, error, *back)
@@ -110,7 +114,10 @@ class ActionStateView(StaffOnlyMixin, View):
             return redirect(*back)
         try:
             services.update_action(
-                action, form.cleaned_data, actor=request.user, expected_version=_version(request)
+                action,
+                form.cleaned_data,
+                actor=request.user,
+                expected_version=posted_version(request),
             )
         except (ValidationError, ConflictError) as error:
             return refused(request, error, *back)

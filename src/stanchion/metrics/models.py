@@ -59,10 +59,11 @@ class KpiTarget(BaseModel):
 class RollupSlice(models.Model):
     """One day of one KPI source whose numbers are kept in RollupRow
     (stanchion.metrics.rollups): the instants [start, end) of a day in the
-    report time zone. It exists only while its rows are true; a change to a
-    record it counted deletes it (and its rows), and the hourly job builds
-    it again. ``signature`` names the KPI definitions the rows were built
-    with, so rows of an older formula are never read."""
+    report time zone. Its rows are read only while it exists, and it exists
+    only while they are true: a change to a record it counted deletes it,
+    and the periodic job builds the day again (replacing the rows).
+    ``signature`` names the KPI definitions the rows were built with, so
+    rows of an older formula are never read."""
 
     source = models.CharField(max_length=64)
     start = models.DateTimeField()

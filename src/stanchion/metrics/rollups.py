@@ -283,7 +283,9 @@ def invalidate(instants=(), related=(), *, now=None):
     (source key, instant) pairs, ``related`` (source keys, Q) pairs whose Q
     selects slices by their ``start``/``end`` (an Exists over the changed
     ticket's clocks, say). Instants too recent to be in a slice are skipped;
-    nothing is run when none is left."""
+    nothing is run when none is left. Only the slices are deleted: the
+    rows of a day are read only while its slice exists, and building the
+    day again replaces them."""
     cutoff = (now or timezone.now()) - SETTLE
     where = Q()
     for key, instant in instants:
@@ -294,7 +296,6 @@ def invalidate(instants=(), related=(), *, now=None):
     if not where:
         return
     _lock(shared=True)
-    RollupRow.objects.filter(where).delete()
     RollupSlice.objects.filter(where).delete()
 
 
@@ -302,7 +303,6 @@ def invalidate_sources(keys):
     """Forget every slice of these sources (a change that touches all their
     records, such as a team's tier)."""
     _lock(shared=True)
-    RollupRow.objects.filter(source__in=list(keys)).delete()
     RollupSlice.objects.filter(source__in=list(keys)).delete()
 
 

@@ -12,7 +12,7 @@ from django.views import View
 
 from stanchion.accounts.roles import has_perm, is_staff_role
 from stanchion.catalog.models import Service
-from stanchion.changes.views_base import error_text, version_of
+from stanchion.changes.views_base import error_text
 from stanchion.core.errors import ConflictError
 from stanchion.core.tables import Column, Table
 from stanchion.core.views import (
@@ -20,6 +20,7 @@ from stanchion.core.views import (
     ObjectListView,
     PermissionRequiredMixin,
     audit_url,
+    posted_version,
 )
 
 from . import services
@@ -199,7 +200,7 @@ class ProblemActionView(ProblemPageMixin, View):
                 problem,
                 form.cleaned_data["state"],
                 actor=user,
-                expected_version=version_of(request),
+                expected_version=posted_version(request),
                 note=form.cleaned_data["note"],
             )
             return f"{moved.number} is now {ProblemState.label(moved.state).lower()}."

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from stanchion.accounts.roles import has_perm
-from stanchion.changes.views_base import error_text, version_of
+from stanchion.changes.views_base import error_text
 from stanchion.core.errors import ConflictError
 from stanchion.core.services import creator
 from stanchion.core.tables import Column, Table
@@ -19,6 +19,7 @@ from stanchion.core.views import (
     ObjectEditView,
     ObjectListView,
     apply_errors,
+    posted_version,
 )
 
 from . import detection, services
@@ -93,19 +94,19 @@ class RecurrenceSettingsView(ProblemPageMixin, View):
         current = RecurrenceSettings.current()
         form = RecurrenceSettingsForm(request.POST, instance=RecurrenceSettings.current())
         if not form.is_valid():
-            return self.page(form, version_of(request), status=400)
+            return self.page(form, posted_version(request), status=400)
         try:
             services.update_recurrence_settings(
                 form.cleaned_data,
                 actor=request.user,
-                expected_version=version_of(request) if current.pk else None,
+                expected_version=posted_version(request) if current.pk else None,
             )
         except ConflictError as conflict:
             form.add_error(None, error_text(conflict))
             return self.page(form, conflict.instance.version, status=409)
         except ValidationError as error:
             apply_errors(form, error)
-            return self.page(form, version_of(request), status=400)
+            return self.page(form, posted_version(request), status=400)
         messages.success(request, "The detection thresholds were saved.")
         return redirect("problems:candidates")
 

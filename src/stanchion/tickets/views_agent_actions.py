@@ -16,6 +16,7 @@ from django.views import View
 
 from stanchion.core.errors import ConflictError
 from stanchion.core.services import lock
+from stanchion.core.views import posted_version
 
 from . import services
 from .forms_agent import AssignForm, CommentForm, LinkForm, PendForm, ReasonForm, ResolveForm
@@ -158,13 +159,6 @@ ACTIONS = {
 PANELS = {"assign-to-me": "assign", "task-start": "tasks", "task-complete": "tasks"}
 
 
-def _version(request):
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
-
-
 def _kept_input(action, request):
     """On a conflict, the agent's unsent text comes back in its box."""
     if action in ("reply", "note"):
@@ -187,7 +181,7 @@ class TicketActionView(AgentActionMixin, View):
                 notice=("error", f"There is no action “{action}”."),
             )
         ticket = get_ticket(request, number)
-        version = _version(request)
+        version = posted_version(request)
         panel = PANELS.get(action, action)
         if version is None:
             return self._respond(

@@ -67,6 +67,13 @@ class _ArticleWriteSerializer(StanchionSerializer):
     review_interval_days = serializers.IntegerField(min_value=1, max_value=3650, required=False)
 
 
+# The article fields a client writes, on creation and on edits alike.
+WRITABLE = [
+    "title", "body", "article_type", "audience", "services", "categories", "owner",
+    "review_interval_days",
+]  # fmt: skip
+
+
 class ArticleCreateSerializer(_ArticleWriteSerializer):
     publish = serializers.BooleanField(
         default=False, help_text="Publish at once instead of saving a draft."
@@ -74,18 +81,7 @@ class ArticleCreateSerializer(_ArticleWriteSerializer):
 
     class Meta:
         model = Article
-        fields = [
-            "title",
-            "body",
-            "article_type",
-            "audience",
-            "services",
-            "categories",
-            "owner",
-            "review_interval_days",
-            "publish",
-            "version",
-        ]
+        fields = [*WRITABLE, "publish", "version"]
 
 
 class ArticleUpdateSerializer(_ArticleWriteSerializer):
@@ -95,18 +91,7 @@ class ArticleUpdateSerializer(_ArticleWriteSerializer):
 
     class Meta:
         model = Article
-        fields = [
-            "title",
-            "body",
-            "article_type",
-            "audience",
-            "services",
-            "categories",
-            "owner",
-            "review_interval_days",
-            "note",
-            "version",
-        ]
+        fields = [*WRITABLE, "note", "version"]
 
 
 class ArticleActionSerializer(VersionedActionSerializer):
