@@ -305,3 +305,67 @@ def test_a_partial_save_compares_only_what_it_wrote(org, october):
     assert RollupSlice.objects.count() == 29 * 3
     ticket.save()  # now it is: the days of 3 October are forgotten
     assert RollupSlice.objects.count() == 29 * 3 - 3
+
+
+def _fields_named(node):
+    """The field paths a Q, expression or measure names."""
+    from django.db.models import F, Q
+
+    found = set()
+    if isinstance(node, Q):
+        for child in node.children:
+            if isinstance(child, tuple):
+                found.add(child[0])  # "kind__in": its first part is the field
+            else:
+                found |= _fields_named(child)
+    elif isinstance(node, F):
+        found.add(node.name)
+    elif hasattr(node, "get_source_expressions"):
+        for each in node.get_source_expressions():
+            found |= _fields_named(each)
+    for name in ("numerator", "expression"):
+        if hasattr(node, name) and not isinstance(node, Q):
+            found |= _fields_named(getattr(node, name))
+    return found
+
+
+def _attname(model, path):
+    field = model._meta.get_field(path.split("__")[0])
+    return field.attname
+
+
+def test_the_watched_fields_cover_everything_the_rolled_up_kpis_read():
+    """A field a rolled-up KPI filters, splits or measures by that is not
+    watched would leave days uncorrected when it changes."""
+    from stanchion.tickets.kpi_rollups import (
+        CLOCK_FIELDS,
+        SHARED_FIELDS,
+        SURVEY_FIELDS,
+        TICKET_FIELDS,
+    )
+    from stanchion.tickets.models import CsatSurvey
+
+    watched = {
+        Ticket: set(TICKET_FIELDS),
+        SlaClock: set(CLOCK_FIELDS),
+        CsatSurvey: set(SURVEY_FIELDS),
+    }
+    # The clocks' copies of their ticket's fields change with the ticket.
+    copies = set(SlaClock.TICKET_COPIES)
+    probe = NOV
+    for source in rollups.sources():
+        model = source.model_class
+        paths = {source.rollup_field} | set(rollups._segment_paths(source).values())
+        paths |= _fields_named(source.in_period(probe, probe.end))
+        for kpi in rollups.rolled_kpis(source):
+            paths |= _fields_named(kpi.population) | _fields_named(kpi.measure)
+        for path in paths:
+            if path.startswith("ticket__"):
+                # Read through the ticket: its change must reach these days.
+                name = _attname(Ticket, path.removeprefix("ticket__"))
+                assert name in SHARED_FIELDS, (source.key, path)
+            elif model is SlaClock and path.startswith("team__"):
+                continue  # a team's tier: test_a_teams_tier_forgets_every_ola_day
+            else:
+                name = _attname(model, path)
+                assert name in watched[model] | copies, (source.key, path)

@@ -16,7 +16,8 @@ from django.db.models.signals import post_init, post_save
 from stanchion.metrics import rollups
 
 # Every field of a ticket the desk KPIs filter, split or measure by
-# (tests/tickets/test_kpi_rollups.py holds this list to kpis.py).
+# (test_the_watched_fields_cover_everything_the_rolled_up_kpis_read in
+# tests/metrics/test_rollups.py holds this list to kpis.py).
 TICKET_FIELDS = (
     "created_at", "first_response_at", "resolved_at", "kind", "resolution_code",
     "reassignment_count", "was_escalated", "resolved_by_tier", "reopen_count",
